@@ -1,0 +1,55 @@
+"""The FastAPI application: thin translation between HTTP and the debrief engine."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from api import errors
+from api.routes import debriefs
+from assistant.service import Service
+from assistant.settings import get_settings
+
+log = logging.getLogger("debrief")
+
+
+def create_app(service: Service | None = None) -> FastAPI:
+    """`service` is injected by tests; otherwise one is built from settings when the app starts."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = service is None
+        running = service if service is not None else Service(get_settings())
+        if owned:
+            await run_in_threadpool(running.start)
+        app.state.service = running
+        if running.dev_key:
+            sys.stderr.write(
+                "\nA recruiter API key was created for local use (shown once, stored only as a hash):\n"
+                f"    {running.dev_key}\nSend it as 'Authorization: Bearer <key>'.\n\n"
+            )
+        try:
+            yield
+        finally:
+            if owned:
+                running.stop()
+
+    app = FastAPI(
+        title="Debrief",
+        version="0.1.0",
+        summary="Post-interview debriefs with recruiters: guided chat, evidence-linked records.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(debriefs.router)
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,48 @@
+"""Domain errors become HTTP statuses here, and only here."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from assistant.access import AccessDenied
+from assistant.errors import (
+    DebriefError,
+    DebriefNotFound,
+    InvalidInput,
+    MessagePending,
+    ModelOutputInvalid,
+    ModelUnavailable,
+    NothingToRetry,
+)
+
+STATUS: dict[type[DebriefError], int] = {
+    AccessDenied: 401,
+    DebriefNotFound: 404,
+    InvalidInput: 422,
+    MessagePending: 409,
+    NothingToRetry: 409,
+    ModelOutputInvalid: 502,
+    ModelUnavailable: 503,
+}
+
+MODEL_HINT = (
+    "The language model endpoint did not answer: check DEBRIEF_LLM_BASE_URL (or, for the embedded model, "
+    "its log) and DEBRIEF_LLM_TIMEOUT_S. Your message was kept: POST /debriefs/{id}/retry to try again."
+)
+
+
+def status_and_detail(exc: DebriefError) -> tuple[int, str]:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    detail = MODEL_HINT if isinstance(exc, ModelUnavailable) else str(exc)
+    if isinstance(exc, ModelOutputInvalid):
+        detail = f"The model's answer could not be read ({exc}). Your message was kept: retry it."
+    return status, detail
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DebriefError)
+    async def _domain_error(_request: Request, exc: DebriefError) -> JSONResponse:
+        status, detail = status_and_detail(exc)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)

@@ -1,0 +1,266 @@
+"""The debrief engine: open a debrief, take a recruiter's message, keep the record and transcript.
+
+Every entry point (API, CLI, evals, benchmarks) goes through this class, so what is measured is what
+recruiters get.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry
+from assistant.extraction import Extraction, Extractor, PastTurn
+from assistant.flows import Flow, load_flow
+from assistant.recording import apply_updates
+from assistant.replies import compose
+from assistant.schema import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
+from assistant.store import DebriefRow, MessageRow, Store
+
+PREFILLABLE = ("candidate_name", "role_title", "company")
+
+
+@dataclass
+class TurnOutcome:
+    reply: str
+    record: Record
+    applied: list[AppliedUpdate]
+    rejected: list[Rejection]
+    usage: dict[str, Any]
+
+
+@dataclass
+class Message:
+    seq: int
+    role: str
+    text: str
+    status: str
+    created_at: datetime
+    details: dict[str, Any] | None = None
+
+
+@dataclass
+class Debrief:
+    id: str
+    kind: Side
+    record: Record
+    created_at: datetime
+    updated_at: datetime
+    transcript: list[Message] = field(default_factory=list)
+
+    @property
+    def question(self) -> str | None:
+        assistant = [m for m in self.transcript if m.role == "assistant"]
+        return assistant[-1].text if assistant else None
+
+
+# Events a streaming caller sees during a turn, before the outcome.
+ProgressEvent = tuple[str, dict[str, Any]]
+
+
+class Debriefs:
+    def __init__(
+        self, store: Store, extractor: Extractor, flows_dir: Path, max_message_chars: int = 8000,
+        history_block_turns: int = 4,
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._flows_dir = flows_dir
+        self._max_chars = max_message_chars
+        self._block = history_block_turns
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def flow(self, kind: Side) -> Flow:
+        return load_flow(kind, self._flows_dir)
+
+    # --- opening, reading, erasing -------------------------------------------------------------
+
+    def open(self, recruiter_id: str, kind: str, prefill: dict[str, str | None] | None = None) -> Debrief:
+        if kind not in SIDES:
+            raise InvalidInput(f"kind must be one of {', '.join(SIDES)}, not {kind!r}")
+        side: Side = kind  # type: ignore[assignment]
+        record = Record(kind=side)
+        for name, value in (prefill or {}).items():
+            if name not in PREFILLABLE:
+                raise InvalidInput(f"{name} cannot be set when opening a debrief")
+            if value is not None and str(value).strip():
+                record.fields[name] = FieldValue(value=str(value).strip()[:300], evidence=[], source="form")
+        flow = self.flow(side)
+        topic = flow.next_topic(record, set())
+        self._refresh_progress(record, flow, set())
+        first = f"{flow.opening}\n{topic.ask if topic else flow.closing}"
+        with self._store.session() as s:
+            row = DebriefRow(
+                recruiter_id=recruiter_id, kind=side, record=record.model_dump(mode="json"),
+                flow_state={"asked": topic.id if topic else None, "answered": []},
+            )
+            row.messages.append(MessageRow(seq=0, role="assistant", text=first, status="done"))
+            s.add(row)
+            s.flush()
+            return _to_debrief(row)
+
+    def get(self, recruiter_id: str, debrief_id: str) -> Debrief:
+        with self._store.session() as s:
+            return _to_debrief(self._owned(s, recruiter_id, debrief_id))
+
+    def list(self, recruiter_id: str) -> list[Debrief]:
+        with self._store.session() as s:
+            rows = s.scalars(
+                select(DebriefRow).where(DebriefRow.recruiter_id == recruiter_id)
+                .order_by(DebriefRow.updated_at.desc())
+            ).all()
+            return [_to_debrief(row, with_transcript=False) for row in rows]
+
+    def delete(self, recruiter_id: str, debrief_id: str) -> None:
+        with self._lock(debrief_id), self._store.session() as s:
+            s.delete(self._owned(s, recruiter_id, debrief_id))
+
+    # --- turns -----------------------------------------------------------------------------------
+
+    def post_message(self, recruiter_id: str, debrief_id: str, text: str) -> TurnOutcome:
+        return _drain(self.stream_message(recruiter_id, debrief_id, text))
+
+    def retry(self, recruiter_id: str, debrief_id: str) -> TurnOutcome:
+        return _drain(self.stream_retry(recruiter_id, debrief_id))
+
+    def stream_message(
+        self, recruiter_id: str, debrief_id: str, text: str
+    ) -> Iterator[ProgressEvent | TurnOutcome]:
+        text = self._validated(text)
+        with self._lock(debrief_id):
+            with self._store.session() as s:
+                row = self._owned(s, recruiter_id, debrief_id)
+                if any(m.status == "pending" for m in row.messages):
+                    raise MessagePending(
+                        "the previous message is still waiting for the model: retry it first"
+                    )
+                # Kept before the model is called, so an endpoint failure loses nothing.
+                row.messages.append(
+                    MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
+                )
+            yield ("accepted", {"debrief_id": debrief_id})
+            outcome = yield from self._run_turn(recruiter_id, debrief_id)
+        yield outcome
+
+    def stream_retry(self, recruiter_id: str, debrief_id: str) -> Iterator[ProgressEvent | TurnOutcome]:
+        with self._lock(debrief_id):
+            with self._store.session() as s:
+                row = self._owned(s, recruiter_id, debrief_id)
+                if not any(m.status == "pending" for m in row.messages):
+                    raise NothingToRetry("no message is waiting for the model")
+            outcome = yield from self._run_turn(recruiter_id, debrief_id)
+        yield outcome
+
+    def _run_turn(self, recruiter_id: str, debrief_id: str) -> Iterator[ProgressEvent]:
+        with self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id)
+            debrief = _to_debrief(row)
+            state = dict(row.flow_state)
+        flow = self.flow(debrief.kind)
+        pending = next(m for m in debrief.transcript if m.status == "pending")
+        recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
+        asked = flow.topic(state.get("asked") or "")
+        question = asked.ask if asked else None
+
+        yield ("status", {"stage": "reading", "message": "Reading your notes"})
+        progress: list[ProgressEvent] = []
+        started = time.perf_counter()
+        extraction: Extraction = self._extractor.extract(
+            debrief.kind, self._history(debrief, pending.seq), question, debrief.record, pending.text,
+            on_progress=lambda n: progress.append(("progress", {"chunks": n})),
+        )
+        yield from progress
+        elapsed = time.perf_counter() - started
+
+        record = debrief.record
+        gate = apply_updates(record, extraction.proposed, recruiter_texts)
+        answered = set(state.get("answered", []))
+        if asked:
+            answered.add(asked.id)
+        topic = flow.next_topic(record, answered)
+        self._refresh_progress(record, flow, answered)
+        reply = compose(gate.applied, gate.rejected, topic.ask if topic else None, flow.closing)
+        usage = {
+            "llm_calls": 1,
+            "input_tokens": extraction.input_tokens,
+            "output_tokens": extraction.output_tokens,
+            "model_seconds": round(elapsed, 3),
+            "prompts": extraction.prompt_sha256,
+        }
+        with self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id)
+            message = next(m for m in row.messages if m.seq == pending.seq)
+            message.status = "done"
+            message.details = {
+                "applied": [u.model_dump(mode="json") for u in gate.applied],
+                "rejected": [r.model_dump(mode="json") for r in gate.rejected],
+                "question_after": topic.ask if topic else None,
+                "usage": usage,
+            }
+            row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
+            row.record = record.model_dump(mode="json")
+            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.updated_at = datetime.now(UTC)
+        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _history(self, debrief: Debrief, before_seq: int) -> list[PastTurn]:
+        """Earlier turns the model sees: a window that moves in blocks, so that between block
+        boundaries each turn only appends to the previous prompt and the server's cache holds."""
+        turns = [
+            PastTurn(m.text, (m.details or {}).get("question_after"))
+            for m in debrief.transcript
+            if m.role == "recruiter" and m.status == "done" and m.seq < before_seq
+        ]
+        start = max(0, (len(turns) // self._block) * self._block - self._block)
+        return turns[start:]
+
+    def _validated(self, text: Any) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInput("message text is empty")
+        if len(text) > self._max_chars:
+            raise InvalidInput(f"message is {len(text)} characters; the limit is {self._max_chars}")
+        return text
+
+    @staticmethod
+    def _refresh_progress(record: Record, flow: Flow, answered: set[str]) -> None:
+        progress = flow.progress(record, answered)
+        record.completeness = progress.completeness
+        record.still_needed = progress.still_needed
+
+    def _owned(self, session: Any, recruiter_id: str, debrief_id: str) -> DebriefRow:
+        row = session.get(DebriefRow, debrief_id)
+        # Someone else's debrief is reported exactly like a missing one: ids must not leak.
+        if row is None or row.recruiter_id != recruiter_id:
+            raise DebriefNotFound(f"no debrief {debrief_id}")
+        return row
+
+    def _lock(self, debrief_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(debrief_id, threading.Lock())
+
+
+def _drain(events: Iterator[ProgressEvent | TurnOutcome]) -> TurnOutcome:
+    for event in events:
+        if isinstance(event, TurnOutcome):
+            return event
+    raise RuntimeError("turn ended without an outcome")
+
+
+def _to_debrief(row: DebriefRow, with_transcript: bool = True) -> Debrief:
+    transcript = [
+        Message(m.seq, m.role, m.text, m.status, m.created_at, m.details) for m in row.messages
+    ] if with_transcript else []
+    return Debrief(
+        id=row.id, kind=row.kind, record=Record.model_validate(row.record),  # type: ignore[arg-type]
+        created_at=row.created_at, updated_at=row.updated_at, transcript=transcript,
+    )

@@ -1,0 +1,205 @@
+"""One structured model call per recruiter turn: the field updates the newest message states.
+
+The prompt is laid out for the model server's prefix cache: the instructions and tool definition are
+identical for every turn of every debrief of one side, earlier turns are appended and never rewritten,
+and only the last message (the record so far and the newest text) is new each turn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+
+from assistant.errors import ModelOutputInvalid, ModelUnavailable
+from assistant.prompts import PromptLibrary
+from assistant.schema import ProposedUpdate, Record, Side, specs_for
+
+TOOL_NAME = "record_updates"
+MAX_UPDATES = 16
+
+
+@dataclass(frozen=True)
+class PastTurn:
+    message: str
+    question_after: str | None
+
+
+@dataclass
+class Extraction:
+    proposed: list[ProposedUpdate]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    prompt_sha256: dict[str, str] = field(default_factory=dict)
+
+
+def update_tool(side: Side) -> dict[str, Any]:
+    """The tool the model must call, in OpenAI's function format; flat so the grammar stays small."""
+    keys = [spec.key for spec in specs_for(side)]
+    return {
+        "type": "function",
+        "function": {
+            "name": TOOL_NAME,
+            "description": "Record the facts stated in the recruiter's newest message.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "updates": {
+                        "type": "array",
+                        "maxItems": MAX_UPDATES,
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "field": {"type": "string", "enum": keys},
+                                "quote": {"type": "string"},
+                                "value": {"type": "string"},
+                            },
+                            "required": ["field", "quote", "value"],
+                        },
+                    }
+                },
+                "required": ["updates"],
+            },
+        },
+    }
+
+
+def summarise_record(record: Record) -> str:
+    """The record as the model needs it to resolve corrections: values only, no evidence."""
+    parts = []
+    for name, item in record.fields.items():
+        if not record.is_filled(name):
+            continue
+        value = item.value
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
+        parts.append(f"{name}: {value}")
+    return " | ".join(parts) if parts else "(empty)"
+
+
+def _escape(message: str) -> str:
+    # The message sits between <message> tags; it must not be able to close them.
+    return message.replace("<message>", "<message >").replace("</message>", "</message >")
+
+
+class Extractor:
+    def __init__(self, chat_model: BaseChatModel, prompts: PromptLibrary) -> None:
+        self._prompts = prompts
+        self._bound = {
+            side: chat_model.bind_tools([update_tool(side)], tool_choice=TOOL_NAME)
+            for side in ("candidate", "client")
+        }
+
+    def build_messages(
+        self, side: Side, history: list[PastTurn], question: str | None, record: Record, message: str
+    ) -> tuple[list[BaseMessage], dict[str, str]]:
+        system = self._prompts.render("extraction_system.j2", side=side, specs=specs_for(side))
+        messages: list[BaseMessage] = [SystemMessage(system.text)]
+        hashes = {system.name: system.template_sha256}
+        for turn in history:
+            past = self._prompts.render("extraction_history.j2", message=_escape(turn.message))
+            messages.append(HumanMessage(past.text))
+            if turn.question_after:
+                messages.append(AIMessage(turn.question_after))
+            hashes[past.name] = past.template_sha256
+        newest = self._prompts.render(
+            "extraction_turn.j2",
+            question=question,
+            record_summary=summarise_record(record),
+            message=_escape(message),
+        )
+        messages.append(HumanMessage(newest.text))
+        hashes[newest.name] = newest.template_sha256
+        return messages, hashes
+
+    def extract(
+        self,
+        side: Side,
+        history: list[PastTurn],
+        question: str | None,
+        record: Record,
+        message: str,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Extraction:
+        """One model call. With `on_progress` the answer is streamed and each chunk reported."""
+        messages, hashes = self.build_messages(side, history, question, record, message)
+        model = self._bound[side]
+        try:
+            if on_progress is None:
+                reply = model.invoke(messages)
+                assert isinstance(reply, AIMessage)
+                args, usage = _arguments(reply), dict(reply.usage_metadata or {})
+            else:
+                args, usage = _stream_arguments(model.stream(messages), on_progress)
+        except ModelOutputInvalid:
+            raise
+        except Exception as exc:  # the client raises many transport types; all mean the same here
+            raise ModelUnavailable(str(exc)) from exc
+        return Extraction(
+            proposed=_parse_updates(args),
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            prompt_sha256=hashes,
+        )
+
+
+def _arguments(reply: AIMessage) -> Any:
+    calls = [call for call in reply.tool_calls if call["name"] == TOOL_NAME]
+    if calls:
+        return calls[0]["args"]
+    # Some servers put the forced call's arguments in the content instead of tool_calls.
+    if isinstance(reply.content, str) and reply.content.strip():
+        try:
+            return json.loads(reply.content)
+        except json.JSONDecodeError:
+            pass
+    raise ModelOutputInvalid("the model did not call record_updates")
+
+
+def _stream_arguments(
+    chunks: Iterator[BaseMessage], on_progress: Callable[[int], None]
+) -> tuple[Any, dict[str, Any]]:
+    """Join the streamed call's argument text ourselves: llama.cpp repeats the tool's name and id in
+    every chunk, which generic chunk merging would concatenate into a name that matches nothing."""
+    arguments: list[str] = []
+    content: list[str] = []
+    usage: dict[str, Any] = {}
+    count = 0
+    for chunk in chunks:
+        if not isinstance(chunk, AIMessageChunk):
+            # Models without streaming support answer in one whole message.
+            assert isinstance(chunk, AIMessage)
+            return _arguments(chunk), dict(chunk.usage_metadata or {})
+        count += 1
+        on_progress(count)
+        arguments.extend(part["args"] for part in chunk.tool_call_chunks if part.get("args"))
+        if isinstance(chunk.content, str):
+            content.append(chunk.content)
+        if chunk.usage_metadata:
+            usage = dict(chunk.usage_metadata)
+    raw = "".join(arguments) or "".join(content)
+    try:
+        args = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ModelOutputInvalid(f"the streamed arguments are not JSON: {exc}") from exc
+    # Servers that do not report usage when streaming: each chunk carries about one output token.
+    usage.setdefault("output_tokens", count)
+    return args, usage
+
+
+def _parse_updates(args: Any) -> list[ProposedUpdate]:
+    raw_updates = args.get("updates", []) if isinstance(args, dict) else []
+    updates = []
+    for raw in raw_updates[:MAX_UPDATES]:
+        if not isinstance(raw, dict):
+            continue
+        updates.append(ProposedUpdate(
+            field=str(raw.get("field", "")), value=str(raw.get("value", "")), quote=str(raw.get("quote", ""))
+        ))
+    return updates

@@ -1,0 +1,79 @@
+"""The one seam to language models: an OpenAI-protocol chat model, configured or embedded."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+
+from assistant.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
+from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    base_url: str
+    model: str
+    api_key: str
+
+
+def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
+    return ChatOpenAI(
+        base_url=endpoint.base_url,
+        model=endpoint.model,
+        api_key=endpoint.api_key,  # type: ignore[arg-type]
+        temperature=0,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        # The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
+        max_tokens=600,  # type: ignore[call-arg]
+        stream_usage=True,
+    )
+
+
+_last_shown: dict[str, int] = {}
+
+
+def _stderr_progress(what: str, done: int, total: int) -> None:
+    # stdout belongs to commands' results (`debrief extract` prints JSON there).
+    percent = 100 * done // total
+    step = 1 if sys.stderr.isatty() else 10  # a log file gets a line per 10%, a terminal a live figure
+    if percent - _last_shown.get(what, -step) < step and done < total:
+        return
+    _last_shown[what] = percent
+    end = "\n" if done >= total or not sys.stderr.isatty() else ""
+    sys.stderr.write(f"\r{what}: {percent:3d}% ({done >> 20} of {total >> 20} MiB){end}")
+    sys.stderr.flush()
+
+
+class ModelRuntime:
+    """Resolves the endpoint; when none is configured, assembles and serves the embedded model."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.server: EmbeddedServer | None = None
+
+    def start(self) -> Endpoint:
+        s = self.settings
+        if not s.uses_embedded_model:
+            return Endpoint(
+                base_url=str(s.llm_base_url),
+                model=s.llm_model or "gpt-4o-mini",
+                api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else "not-needed",
+            )
+        package = model_package(s.embedded_model)
+        model_file = ensure_model_file(package, s.model_cache_dir, _stderr_progress)
+        self.server = EmbeddedServer(package, model_file, ServerOptions(
+            host=s.embedded_host, port=s.embedded_port, threads=s.embedded_threads, ctx=s.embedded_ctx,
+            ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.data_dir / "embedded-server.log",
+            start_timeout_s=s.embedded_start_timeout_s,
+        ))
+        sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ...\n")
+        self.server.start()
+        return Endpoint(base_url=self.server.base_url, model=package.name, api_key="not-needed")
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.stop()

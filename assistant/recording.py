@@ -1,0 +1,121 @@
+"""Apply the model's proposed updates to the record, through the evidence gate.
+
+Nothing the model proposes is trusted: the field must belong to this side, the value must parse as
+the field's type and range, and the quote must stand in the recruiter's own words, outside any
+pasted passage that tries to instruct the assistant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.evidence import locate
+from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldValue, Kind, ProposedUpdate, Record, Rejection
+from assistant.untrusted import overlaps, untrusted_spans
+from assistant.values import InvalidValue, parse_currency, parse_value
+
+_STATES_A_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|grand|million)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class GateResult:
+    applied: list[AppliedUpdate] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list[str]) -> GateResult:
+    """Mutates `record` with every update that passes the gate; reports the rest."""
+    result = GateResult()
+    spans_by_message = [untrusted_spans(text) for text in messages]
+    for update in proposed:
+        reason = _apply_one(record, update, messages, spans_by_message, result)
+        if reason:
+            result.rejected.append(Rejection(field=update.field, value=update.value, reason=reason))
+    return result
+
+
+def _apply_one(
+    record: Record,
+    update: ProposedUpdate,
+    messages: list[str],
+    spans_by_message: list[list[tuple[int, int]]],
+    result: GateResult,
+) -> str | None:
+    spec = SPECS_BY_KEY.get(update.field)
+    if spec is None or record.kind not in spec.sides:
+        return "not a field of this debrief"
+    located = locate(update.quote, messages)
+    if located is None:
+        return "quote not found in your messages"
+    if overlaps((located.start, located.end), spans_by_message[located.message_index]):
+        return "quote comes from pasted text that gives instructions"
+    if spec.kind in (Kind.MONEY, Kind.INTEREST) and not _STATES_A_NUMBER.search(located.text):
+        return "quote states no figure"
+    try:
+        value = parse_value(spec, update.value)
+    except InvalidValue as exc:
+        return str(exc)
+    quote = located.text
+
+    if spec.parent:
+        _set_sub_field(record, spec.parent, spec.name, value, quote, result)
+        if spec.kind is Kind.MONEY:
+            _infer_currency(record, spec.parent, quote, result)
+        return None
+
+    current = record.fields.get(spec.name)
+    if spec.kind is Kind.TEXT_LIST:
+        items = list(current.value) if current and isinstance(current.value, list) else []
+        if any(str(v).lower() == str(value).lower() for v in items):
+            return None  # already known; a repeat is not news
+        evidence = list(current.evidence) if current else []
+        record.fields[spec.name] = FieldValue(value=[*items, value], evidence=_add(evidence, quote))
+        result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote))
+        return None
+
+    previous = current.value if current else None
+    if previous == value:
+        if current and quote not in current.evidence:
+            current.evidence.append(quote)
+        return None
+    # A changed scalar is a correction: the old quotes supported the old value, not this one.
+    record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
+    result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
+    return None
+
+
+def _add(evidence: list[str], quote: str) -> list[str]:
+    return evidence if quote in evidence else [*evidence, quote]
+
+
+def _set_sub_field(
+    record: Record, parent: str, name: str, value: object, quote: str, result: GateResult
+) -> None:
+    current = record.fields.get(parent)
+    values = dict(current.value) if current and isinstance(current.value, dict) else {}
+    evidence = list(current.evidence) if current else []
+    previous = values.get(name)
+    if previous == value:
+        return
+    values[name] = value
+    record.fields[parent] = FieldValue(value=values, evidence=_add(evidence, quote))
+    result.applied.append(
+        AppliedUpdate(field=f"{parent}.{name}", value=value, quote=quote, corrected_from=previous)
+    )
+
+
+def _infer_currency(record: Record, parent: str, quote: str, result: GateResult) -> None:
+    """'£95,000' states its currency; take it from the recruiter's words when none is recorded."""
+    values = record.fields[parent].value
+    if values.get("currency"):
+        return
+    try:
+        currency = parse_currency(quote)
+    except InvalidValue:
+        return
+    _set_sub_field(record, parent, "currency", currency, quote, result)

@@ -1,0 +1,63 @@
+"""The one settings object: every knob is an environment variable with the DEBRIEF_ prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_", env_file=".env", extra="ignore")
+
+    # An OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp). Unset: the embedded model is used.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    # Far below the openai client's 10-minute default; a cold turn on 2 CPU cores takes about 30 s.
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+    llm_max_retries: int = Field(default=1, ge=0)
+
+    embedded_model: str = "qwen2.5-coder-1.5b"
+    embedded_host: str = "127.0.0.1"
+    embedded_port: int = 8077
+    embedded_threads: int | None = None
+    embedded_ctx: int = 8192
+    # Keeps several conversations' prompt states, so recruiters sharing the server do not evict each other.
+    embedded_ram_cache_bytes: int = 2 * 1024**3
+    embedded_start_timeout_s: float = 180.0
+
+    data_dir: Path = Path.home() / ".local" / "share" / "debrief"
+    model_cache_dir: Path = Path.home() / ".cache" / "debrief" / "models"
+    database_url: str | None = None
+    # Comma-separated "name:sha256hex" pairs; see README "Recruiter API keys".
+    api_keys: str = ""
+    create_dev_key: bool = True
+
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    flows_dir: Path = PROJECT_ROOT / "assistant" / "flows"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    max_message_chars: int = 8000
+    # Turns of earlier conversation the model sees; the window moves in blocks so the server's
+    # prompt cache stays valid between block boundaries.
+    history_block_turns: int = Field(default=4, ge=1)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'debrief.db'}"
+
+    @property
+    def uses_embedded_model(self) -> bool:
+        return not self.llm_base_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,127 @@
+"""Persistence: recruiters, debriefs and their transcripts, in SQLite by default or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RecruiterRow(Base):
+    __tablename__ = "recruiters"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DebriefRow(Base):
+    __tablename__ = "debriefs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    recruiter_id: Mapped[str] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Flow state: the topic last asked and the topics already answered.
+    flow_state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    messages: Mapped[list[MessageRow]] = relationship(
+        back_populates="debrief", cascade="all, delete-orphan", order_by="MessageRow.seq"
+    )
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # recruiter | assistant
+    text: Mapped[str] = mapped_column(Text)
+    # recruiter messages: "pending" until the model has read them, then "done".
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    debrief: Mapped[DebriefRow] = relationship(back_populates="messages")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        in_memory = path in ("", ":memory:") or url in ("sqlite://", "sqlite:///:memory:")
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            poolclass=StaticPool if in_memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                # WAL + full sync: an acknowledged turn survives a crash of the process.
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def recruiter_by_key_hash(self, key_sha256: str) -> RecruiterRow | None:
+        with self.session() as s:
+            return s.scalar(select(RecruiterRow).where(RecruiterRow.key_sha256 == key_sha256))
+
+    def count_recruiters(self) -> int:
+        with self.session() as s:
+            return len(s.scalars(select(RecruiterRow.id)).all())
+
+    def upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:
+        with self.session() as s:
+            row = s.scalar(select(RecruiterRow).where(RecruiterRow.name == name))
+            if row is None:
+                row = RecruiterRow(name=name, key_sha256=key_sha256)
+                s.add(row)
+            else:
+                row.key_sha256 = key_sha256
+            s.flush()
+            return row

@@ -1,0 +1,68 @@
+"""Find text in a recruiter's message that speaks to the assistant instead of about the interview.
+
+Recruiters paste candidates' emails and clients' notes into the chat. Such text is data: when a
+passage tries to steer the assistant ("ignore previous instructions", "you are now ..."), nothing
+quoted from that passage may become a record value, whatever the model makes of it. The markers are
+the generic phrasings of prompt injection, not anything specific to one debrief.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = re.compile(
+    r"|".join([
+        r"\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:(?:all|any|the|your|these|those|of|my)\s+)*"
+        r"(?:(?:previous|prior|above|earlier|preceding|former|existing|original|other)\s+)?"
+        r"(?:instructions?|prompts?|rules|guidelines|directions|directives|guardrails)\b",
+        r"\bsystem\s*prompt\b",
+        r"\byou\s+are\s+now\b",
+        r"\bnew\s+instructions?\b",
+        r"\b(?:developer|admin|god|jailbreak)\s+mode\b",
+        r"\bact\s+as\s+(?:an?\s+)?(?:ai|assistant|system|admin)\b",
+        r"\bas\s+an?\s+(?:ai|language\s+model)\b",
+        r"(?:^|\n)\s*(?:system|assistant|user)\s*:",
+        r"<\|?\s*(?:im_start|im_end|system|endoftext)",
+        r"\[/?(?:inst|system)\]",
+        r"#{2,}\s*(?:instruction|system)",
+        r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|bot|model|llm|gpt)\b",
+        r"\b(?:ai|assistant|bot|model|llm)\s*[,:]\s*(?:please\s+)?(?:set|record|mark|change|update|approve)\b",
+    ]),
+    re.IGNORECASE,
+)
+_QUOTE_PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("`", "`"), ("<<<", ">>>"))
+
+
+def _sentence_start(text: str, at: int) -> int:
+    start = max(text.rfind(sep, 0, at) for sep in (". ", "! ", "? ", "\n"))
+    return 0 if start < 0 else start + 1
+
+
+def _passage_end(text: str, at: int) -> int:
+    """The end of the pasted passage holding the marker: its closing quote, else its paragraph."""
+    before = text[:at]
+    for opener, closer in _QUOTE_PAIRS:
+        inside = before.count(opener) % 2 == 1 if opener == closer else before.rfind(opener) > before.rfind(closer)
+        if inside:
+            close_at = text.find(closer, at)
+            if close_at > 0:
+                return close_at
+    paragraph = text.find("\n\n", at)
+    return len(text) if paragraph < 0 else paragraph
+
+
+def untrusted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of `text` that carry instructions aimed at the assistant."""
+    spans: list[tuple[int, int]] = []
+    for match in _MARKERS.finditer(text):
+        start = _sentence_start(text, match.start())
+        end = _passage_end(text, match.start())
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)

@@ -1,0 +1,140 @@
+"""The `debrief` command: serve the API, debrief in the terminal, extract a record from a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assistant.errors import DebriefError
+from assistant.schema import SIDES
+from assistant.service import Service
+from assistant.settings import get_settings
+from assistant.store import Store
+
+app = typer.Typer(help="Debrief: post-interview debriefs with an evidence-linked record.", no_args_is_help=True)
+keys_app = typer.Typer(help="Recruiter API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+# Everything for people goes to stderr; stdout carries only results that scripts read.
+err = Console(stderr=True)
+
+KindOption = Annotated[str, typer.Option("--kind", "-k", help="candidate or client")]
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in SIDES:
+        raise typer.BadParameter(f"must be one of {', '.join(SIDES)}", param_hint="--kind")
+    return kind
+
+
+def _local_service() -> tuple[Service, str]:
+    """An engine on a throwaway in-memory store: terminal debriefs are not kept."""
+    settings = get_settings().model_copy(update={"create_dev_key": False, "api_keys": ""})
+    service = Service(settings, store=Store("sqlite://")).start()
+    recruiter = service.keys.authenticate(service.keys.add("terminal"))
+    return service, recruiter.id
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default DEBRIEF_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default DEBRIEF_PORT)")] = None,
+) -> None:
+    """Run the HTTP API (docs at /docs); starts the embedded model when no endpoint is configured."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def chat(
+    kind: KindOption = "candidate",
+    out: Annotated[Path | None, typer.Option(help="Write the final record as JSON to this file")] = None,
+) -> None:
+    """A debrief in the terminal. Type your notes; an empty line or Ctrl-D ends it."""
+    _check_kind(kind)
+    service, recruiter = _local_service()
+    try:
+        debrief = service.debriefs.open(recruiter, kind)
+        err.print(f"[bold]{debrief.question}[/bold]")
+        while True:
+            try:
+                text = input("> ")
+            except EOFError:
+                break
+            if not text.strip():
+                break
+            try:
+                with err.status("Reading your notes..."):
+                    outcome = service.debriefs.post_message(recruiter, debrief.id, text)
+            except DebriefError as exc:
+                err.print(f"[red]{exc}[/red]")
+                continue
+            err.print(outcome.reply)
+        record = service.debriefs.get(recruiter, debrief.id).record
+        err.print_json(record.model_dump_json())
+        if out:
+            out.write_text(record.model_dump_json(indent=2), encoding="utf-8")
+    finally:
+        service.stop()
+
+
+def read_messages(path: Path) -> list[str]:
+    """One recruiter message per paragraph; paragraphs are separated by blank lines."""
+    text = path.read_text(encoding="utf-8")
+    paragraphs, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    kind: KindOption = "candidate",
+) -> None:
+    """Run a file of recruiter messages through the debrief engine; print the record as JSON on stdout."""
+    _check_kind(kind)
+    messages = read_messages(file)
+    if not messages:
+        raise typer.BadParameter("the file holds no messages", param_hint="FILE")
+    service, recruiter = _local_service()
+    try:
+        debrief = service.debriefs.open(recruiter, kind)
+        for number, text in enumerate(messages, start=1):
+            err.print(f"[dim]message {number}/{len(messages)}[/dim]")
+            service.debriefs.post_message(recruiter, debrief.id, text)
+        record = service.debriefs.get(recruiter, debrief.id).record
+        sys.stdout.write(record.model_dump_json(indent=2) + "\n")
+    except DebriefError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        service.stop()
+
+
+@keys_app.command("add")
+def add_key(name: Annotated[str, typer.Argument(help="The recruiter's name")]) -> None:
+    """Create (or replace) a recruiter's API key and print it once."""
+    store = Store(get_settings().resolved_database_url)
+    from assistant.access import Keys
+
+    key = Keys(store).add(name)
+    err.print(f"API key for {name} (shown once; only its hash is stored):")
+    sys.stdout.write(key + "\n")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.service import Service
+from assistant.settings import Settings
+from assistant.store import Store
+from tests.fakes import ScriptedChatModel
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="")
+
+
+def make_service(settings: Settings, model: ScriptedChatModel) -> Service:
+    return Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+
+
+@pytest.fixture
+def model() -> ScriptedChatModel:
+    return ScriptedChatModel(script=[])
+
+
+@pytest.fixture
+def service(settings: Settings, model: ScriptedChatModel) -> Iterator[Service]:
+    running = make_service(settings, model)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(service)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth(service: Service) -> dict[str, str]:
+    assert service.dev_key, "a fresh store creates a dev key"
+    return {"Authorization": f"Bearer {service.dev_key}"}

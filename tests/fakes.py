@@ -1,0 +1,67 @@
+"""A scripted stand-in for the chat model: tests say exactly what "the model" answers."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+Update = dict[str, str]
+Script = Callable[[list[BaseMessage]], list[Update]]
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Answers each call with the next scripted list of updates, as a forced record_updates call."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    script: Any
+    fail_with: Any = None
+    _calls: list[list[BaseMessage]] = PrivateAttr(default_factory=list)
+    _iterator: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    @property
+    def calls(self) -> list[list[BaseMessage]]:
+        return self._calls
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
+        return self
+
+    def _next_updates(self, messages: list[BaseMessage]) -> list[Update]:
+        if callable(self.script):
+            return self.script(messages)
+        if self._iterator is None:
+            self._iterator = itertools.chain(iter(self.script), itertools.repeat([]))
+        return next(self._iterator)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self._calls.append(messages)
+        if self.fail_with is not None:
+            raise self.fail_with
+        updates = self._next_updates(messages)
+        message = AIMessage(
+            content="",
+            tool_calls=[{"name": "record_updates", "args": {"updates": updates}, "id": f"call_{len(self._calls)}"}],
+            usage_metadata={"input_tokens": sum(len(str(m.content)) // 4 for m in messages),
+                            "output_tokens": 10 * len(updates), "total_tokens": 0},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def update(field: str, value: str, quote: str) -> Update:
+    return {"field": field, "value": value, "quote": quote}

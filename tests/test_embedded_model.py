@@ -1,0 +1,47 @@
+"""End to end on the real embedded model: assembled from its packages, served by llama.cpp, no network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.evidence import normalise
+from assistant.llm import ModelRuntime, chat_model
+from assistant.service import Service
+from assistant.settings import Settings
+from assistant.store import Store
+
+pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture(scope="module")
+def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    data = tmp_path_factory.mktemp("embedded")
+    settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'db.sqlite'}", llm_base_url=None)
+    runtime = ModelRuntime(settings)
+    endpoint = runtime.start()
+    service = Service(settings, model=chat_model(endpoint, settings), store=Store(settings.resolved_database_url))
+    service.start()
+    yield service
+    service.stop()
+    runtime.stop()
+
+
+def test_a_candidate_turn_on_the_embedded_model(embedded_service: Service) -> None:
+    auth = {"Authorization": f"Bearer {embedded_service.dev_key}"}
+    with TestClient(create_app(embedded_service)) as client:
+        opened = client.post("/debriefs", json={"kind": "candidate"}, headers=auth).json()
+        text = "Spoke to Priya Shah about the Data Engineer role at Monzo. She's keen, 4 out of 5."
+        turn = client.post(f"/debriefs/{opened['id']}/messages", json={"text": text}, headers=auth)
+    assert turn.status_code == 200, turn.text
+    body = turn.json()
+    fields = body["record"]["fields"]
+    assert body["usage"]["llm_calls"] == 1
+    assert body["usage"]["input_tokens"] > 0
+    assert "Priya" in fields["candidate_name"]["value"]
+    for item in fields.values():
+        for quote in item["evidence"]:
+            assert normalise(quote) in normalise(text)
