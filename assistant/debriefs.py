@@ -6,11 +6,13 @@ recruiters get.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -126,14 +128,16 @@ class Debriefs:
     # --- turns -----------------------------------------------------------------------------------
 
     def post_message(self, recruiter_id: str, debrief_id: str, text: str) -> TurnOutcome:
-        return _drain(self.stream_message(recruiter_id, debrief_id, text))
+        return _drain(self.stream_message(recruiter_id, debrief_id, text, stream=False))
 
     def retry(self, recruiter_id: str, debrief_id: str) -> TurnOutcome:
-        return _drain(self.stream_retry(recruiter_id, debrief_id))
+        return _drain(self.stream_retry(recruiter_id, debrief_id, stream=False))
 
     def stream_message(
-        self, recruiter_id: str, debrief_id: str, text: str
+        self, recruiter_id: str, debrief_id: str, text: str, stream: bool = True
     ) -> Iterator[ProgressEvent | TurnOutcome]:
+        """The turn as events: `accepted` once the message is stored, then `status` and (when
+        `stream`) `progress` while the model writes; the TurnOutcome last."""
         text = self._validated(text)
         with self._lock(debrief_id):
             with self._store.session() as s:
@@ -147,19 +151,23 @@ class Debriefs:
                     MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
                 )
             yield ("accepted", {"debrief_id": debrief_id})
-            outcome = yield from self._run_turn(recruiter_id, debrief_id)
+            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
         yield outcome
 
-    def stream_retry(self, recruiter_id: str, debrief_id: str) -> Iterator[ProgressEvent | TurnOutcome]:
+    def stream_retry(
+        self, recruiter_id: str, debrief_id: str, stream: bool = True
+    ) -> Iterator[ProgressEvent | TurnOutcome]:
         with self._lock(debrief_id):
             with self._store.session() as s:
                 row = self._owned(s, recruiter_id, debrief_id)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
-            outcome = yield from self._run_turn(recruiter_id, debrief_id)
+            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
         yield outcome
 
-    def _run_turn(self, recruiter_id: str, debrief_id: str) -> Iterator[ProgressEvent]:
+    def _run_turn(
+        self, recruiter_id: str, debrief_id: str, stream: bool
+    ) -> Generator[ProgressEvent, None, TurnOutcome]:
         with self._store.session() as s:
             row = self._owned(s, recruiter_id, debrief_id)
             debrief = _to_debrief(row)
@@ -171,13 +179,12 @@ class Debriefs:
         question = asked.ask if asked else None
 
         yield ("status", {"stage": "reading", "message": "Reading your notes"})
-        progress: list[ProgressEvent] = []
         started = time.perf_counter()
-        extraction: Extraction = self._extractor.extract(
-            debrief.kind, self._history(debrief, pending.seq), question, debrief.record, pending.text,
-            on_progress=lambda n: progress.append(("progress", {"chunks": n})),
+        call = partial(
+            self._extractor.extract,
+            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text), debrief.record,
         )
-        yield from progress
+        extraction = yield from (_streamed(call) if stream else _called(call))
         elapsed = time.perf_counter() - started
 
         record = debrief.record
@@ -202,7 +209,7 @@ class Debriefs:
             message.details = {
                 "applied": [u.model_dump(mode="json") for u in gate.applied],
                 "rejected": [r.model_dump(mode="json") for r in gate.rejected],
-                "question_after": topic.ask if topic else None,
+                "question_before": question,
                 "usage": usage,
             }
             row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
@@ -217,10 +224,12 @@ class Debriefs:
         """Earlier turns the model sees: a window that moves in blocks, so that between block
         boundaries each turn only appends to the previous prompt and the server's cache holds."""
         turns = [
-            PastTurn(m.text, (m.details or {}).get("question_after"))
+            PastTurn((m.details or {}).get("question_before"), m.text)
             for m in debrief.transcript
             if m.role == "recruiter" and m.status == "done" and m.seq < before_seq
         ]
+        if self._block == 0:
+            return []
         start = max(0, (len(turns) // self._block) * self._block - self._block)
         return turns[start:]
 
@@ -247,6 +256,34 @@ class Debriefs:
     def _lock(self, debrief_id: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(debrief_id, threading.Lock())
+
+
+def _called(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
+    return call()
+    yield  # a generator with no events, so both paths read alike in _run_turn
+
+
+def _streamed(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
+    """Run the model call in a worker thread and pass its progress on as it happens."""
+    events: queue.Queue[ProgressEvent | None] = queue.Queue()
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["extraction"] = call(on_progress=lambda n: events.put(("progress", {"chunks": n})))
+        except BaseException as exc:  # re-raised in the caller's thread below
+            result["error"] = exc
+        finally:
+            events.put(None)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while (event := events.get()) is not None:
+        yield event
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result["extraction"]
 
 
 def _drain(events: Iterator[ProgressEvent | TurnOutcome]) -> TurnOutcome:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.evidence import locate
+from assistant.evidence import locate, normalise
 from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.untrusted import overlaps, untrusted_spans
 from assistant.values import InvalidValue, parse_currency, parse_value
@@ -20,6 +20,9 @@ _STATES_A_NUMBER = re.compile(
     r"eighty|ninety|hundred|thousand|grand|million)\b",
     re.IGNORECASE,
 )
+
+
+_PROPER_NAMES = {"candidate_name", "company"}
 
 
 @dataclass
@@ -56,11 +59,17 @@ def _apply_one(
         return "quote comes from pasted text that gives instructions"
     if spec.kind in (Kind.MONEY, Kind.INTEREST) and not _STATES_A_NUMBER.search(located.text):
         return "quote states no figure"
+    quote = located.text
+    raw = update.value.strip()
+    if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):
+        # A text value must be the recruiter's own words: a trimmed part of the quote, or the quote.
+        raw = ""
     try:
-        value = parse_value(spec, update.value)
+        value = parse_value(spec, raw or quote)
     except InvalidValue as exc:
         return str(exc)
-    quote = located.text
+    if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
+        value = value.title()
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)

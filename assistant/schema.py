@@ -60,9 +60,13 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
         "religion, disability, nationality or accent, sex, sexual orientation, marital status): name the "
         "characteristic and the remark",
     ),
-    FieldSpec("candidate_interest", Kind.INTEREST, CAND, "the candidate's interest in the role, 1 (none) to 5 (very keen)"),
+    FieldSpec(
+        "candidate_interest", Kind.INTEREST, CAND, "the candidate's interest in the role, 1 (none) to 5 (very keen)"
+    ),
     FieldSpec("weak_areas", Kind.TEXT_LIST, CAND, "questions or topics the candidate struggled with"),
-    FieldSpec("red_flags", Kind.TEXT_LIST, CAND, "warning signs: wavering motivation, counter-offer risk, inconsistencies"),
+    FieldSpec(
+        "red_flags", Kind.TEXT_LIST, CAND, "warning signs: wavering motivation, counter-offer risk, inconsistencies"
+    ),
     FieldSpec("current", Kind.MONEY, CAND, "current annual pay", parent="compensation"),
     FieldSpec("expected", Kind.MONEY, CAND, "expected annual pay", parent="compensation"),
     FieldSpec("budget_max", Kind.MONEY, CAND, "the most the client's budget allows", parent="compensation"),

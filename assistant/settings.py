@@ -45,9 +45,9 @@ class Settings(BaseSettings):
     port: int = 8000
 
     max_message_chars: int = 8000
-    # Turns of earlier conversation the model sees; the window moves in blocks so the server's
-    # prompt cache stays valid between block boundaries.
-    history_block_turns: int = Field(default=4, ge=1)
+    # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
+    # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
+    history_block_turns: int = Field(default=4, ge=0)
 
     @property
     def resolved_database_url(self) -> str:

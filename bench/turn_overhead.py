@@ -1,0 +1,192 @@
+"""What the API adds to a turn, apart from the model: Debrief with an instant stub model against a bare
+FastAPI echo endpoint, both served by uvicorn on loopback in the same run, 50 sessions at once.
+Then, on one growing conversation: model calls and prompt tokens per turn.
+
+    .venv/bin/python bench/turn_overhead.py [--sessions 50] [--turns 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from langchain_core.messages import BaseMessage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.app import create_app  # noqa: E402
+from assistant.service import Service  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from tests.fakes import ScriptedChatModel, update  # noqa: E402
+
+NOTES = [
+    "spoke to Sam Reed after the second round for the platform engineer job at Northwind",
+    "she is keen, 4 out of 5, likes the team and the on-call setup",
+    "on 85k now and wants 95k, notice is two months",
+    "struggled on the Kubernetes networking question but strong on incident write-ups",
+    "HM kept asking about mentoring juniors and cost control",
+    "no other offers, one other process at final stage",
+    "said the panel started 20 minutes late which annoyed her",
+    "next step: client feedback by Thursday",
+]
+
+
+def _stub_updates(messages: list[BaseMessage]) -> list[dict[str, str]]:
+    """An instant 'model' that records the newest message's first words as a strength."""
+    newest = str(messages[-1].content).split("<message>")[-1].split("</message>")[0].strip()
+    return [update("strengths", " ".join(newest.split()[:3]), " ".join(newest.split()[:3]))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Served:
+    """A uvicorn server on a loopback port, in a background thread."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.port = _free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def echo_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/echo")
+    def echo(body: dict[str, Any]) -> dict[str, Any]:
+        return body
+
+    return app
+
+
+async def _debrief_session(client: httpx.AsyncClient, key: str, turns: int, times: list[float]) -> None:
+    headers = {"Authorization": f"Bearer {key}"}
+    opened = (await client.post("/debriefs", json={"kind": "candidate"}, headers=headers)).json()
+    for turn in range(turns):
+        started = time.perf_counter()
+        response = await client.post(
+            f"/debriefs/{opened['id']}/messages", json={"text": NOTES[turn % len(NOTES)]}, headers=headers
+        )
+        times.append(time.perf_counter() - started)
+        response.raise_for_status()
+
+
+async def _echo_session(client: httpx.AsyncClient, turns: int, times: list[float]) -> None:
+    for turn in range(turns):
+        started = time.perf_counter()
+        response = await client.post("/echo", json={"text": NOTES[turn % len(NOTES)]})
+        times.append(time.perf_counter() - started)
+        response.raise_for_status()
+
+
+async def _load(base: str, sessions: int, coroutine: Any) -> list[float]:
+    times: list[float] = []
+    limits = httpx.Limits(max_connections=sessions)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        await asyncio.gather(*(coroutine(client, times) for _ in range(sessions)))
+    return times
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _token_counter() -> tuple[Any, str]:
+    """The embedded model's own tokenizer when its file is assembled; else a 4-characters estimate."""
+    try:
+        from llama_cpp import Llama
+
+        from assistant.embedded import model_package
+
+        settings = Settings()
+        path = settings.model_cache_dir / model_package(settings.embedded_model).file_name
+        if path.exists():
+            vocab = Llama(str(path), vocab_only=True, verbose=False)
+            return (lambda text: len(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=True)),
+                    f"{settings.embedded_model} tokenizer")
+    except Exception:  # noqa: BLE001 - the estimate below is the documented fallback
+        pass
+    return (lambda text: len(text) // 4), "estimate: characters / 4"
+
+
+def overhead(sessions: int, turns: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.db", api_keys="")
+        service = Service(settings, model=ScriptedChatModel(script=_stub_updates)).start()
+        with Served(create_app(service)) as debrief_url, Served(echo_app()) as echo_url:
+            # Warm both servers so connection set-up and first imports do not count.
+            asyncio.run(_load(echo_url, 2, lambda c, t: _echo_session(c, 2, t)))
+            debrief_times = asyncio.run(
+                _load(debrief_url, sessions, lambda c, t: _debrief_session(c, service.dev_key or "", turns, t))
+            )
+            echo_times = asyncio.run(_load(echo_url, sessions, lambda c, t: _echo_session(c, turns, t)))
+        service.stop()
+    print(f"\nPer-turn latency with an instant stub model, {sessions} concurrent sessions x {turns} turns")
+    print(f"{'endpoint':34s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s}")
+    for name, times in (("POST /debriefs/{id}/messages", debrief_times), ("bare FastAPI echo", echo_times)):
+        print(f"{name:34s} {len(times):8d} {_pct(times, 0.5) * 1000:8.1f} {_pct(times, 0.95) * 1000:8.1f}")
+    print(f"ratio of medians (debrief / echo): {_pct(debrief_times, 0.5) / _pct(echo_times, 0.5):.1f}x")
+
+
+def growth(turns: int) -> None:
+    count, how = _token_counter()
+    seen: list[int] = []
+
+    def script(messages: list[BaseMessage]) -> list[dict[str, str]]:
+        seen.append(sum(count(str(m.content)) for m in messages))
+        return _stub_updates(messages)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/growth.db", api_keys="")
+        model = ScriptedChatModel(script=script)
+        service = Service(settings, model=model).start()
+        recruiter = service.keys.authenticate(service.dev_key)
+        debrief = service.debriefs.open(recruiter.id, "candidate")
+        calls = []
+        for turn in range(turns):
+            before = len(model.calls)
+            service.debriefs.post_message(recruiter.id, debrief.id, NOTES[turn % len(NOTES)])
+            calls.append(len(model.calls) - before)
+        service.stop()
+    print(f"\nOne conversation as it grows (prompt tokens: {how}; the constant tool definition not counted)")
+    print(f"{'turn':>4s} {'LLM calls':>9s} {'prompt tokens':>13s}")
+    for turn, (n_calls, tokens) in enumerate(zip(calls, seen, strict=True), start=1):
+        print(f"{turn:4d} {n_calls:9d} {tokens:13d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=8)
+    parser.add_argument("--growth-turns", type=int, default=16)
+    args = parser.parse_args()
+    overhead(args.sessions, args.turns)
+    growth(args.growth_turns)
+
+
+if __name__ == "__main__":
+    main()
