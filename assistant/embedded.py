@@ -180,6 +180,7 @@ class ServerOptions:
     port: int
     threads: int | None
     ctx: int
+    batch: int
     ram_cache_bytes: int
     log_file: Path
     start_timeout_s: float
@@ -215,7 +216,7 @@ class EmbeddedServer:
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(self.model_file), "--model_alias", self.model.name,
             "--host", o.host, "--port", str(o.port), "--n_ctx", str(o.ctx),
-            "--n_threads", str(o.threads or os.cpu_count() or 2),
+            "--n_threads", str(o.threads or os.cpu_count() or 2), "--n_batch", str(o.batch),
         ]
         if o.ram_cache_bytes > 0:
             command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]

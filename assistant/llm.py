@@ -67,6 +67,7 @@ class ModelRuntime:
         model_file = ensure_model_file(package, s.model_cache_dir, _stderr_progress)
         self.server = EmbeddedServer(package, model_file, ServerOptions(
             host=s.embedded_host, port=s.embedded_port, threads=s.embedded_threads, ctx=s.embedded_ctx,
+            batch=s.embedded_batch,
             ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.data_dir / "embedded-server.log",
             start_timeout_s=s.embedded_start_timeout_s,
         ))

@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     embedded_port: int = 8077
     embedded_threads: int | None = None
     embedded_ctx: int = 8192
-    # Keeps several conversations' prompt states, so recruiters sharing the server do not evict each other.
-    embedded_ram_cache_bytes: int = 2 * 1024**3
+    # Saved prompt states, so recruiters sharing the server do not evict each other's cached prefix.
+    # llama-cpp-python counts only the KV state (~35 MB here) against this budget, but every saved state
+    # also copies n_batch x vocabulary logits (128 x 151,936 x 4 bytes = 78 MB): 512 MiB holds about 15
+    # states and really uses about 1.7 GB. With its old defaults (2 GiB, n_batch 512) it grew to an OOM.
+    embedded_ram_cache_bytes: int = 512 * 1024**2
+    embedded_batch: int = 128
     embedded_start_timeout_s: float = 180.0
 
     data_dir: Path = Path.home() / ".local" / "share" / "debrief"

@@ -78,19 +78,29 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False},
+            connect_args={"check_same_thread": False, "timeout": 30},
             poolclass=StaticPool if in_memory else None,
         )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" below open transactions, instead of the driver's deferred BEGIN.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
                 # WAL + full sync: an acknowledged turn survives a crash of the process.
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=FULL")
+            # Erased debriefs are overwritten on disk, not just unlinked from the b-tree.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # A deferred transaction that reads and then writes fails at once with "database is locked"
+            # when another writer got there first; taking the write lock up front makes it wait instead.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 from langchain_core.messages import BaseMessage
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
+from assistant.access import hash_key, new_key  # noqa: E402
 from assistant.service import Service  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from tests.fakes import ScriptedChatModel, update  # noqa: E402
+from bench.stub_app import stub_updates  # noqa: E402
+from tests.fakes import ScriptedChatModel  # noqa: E402
 
 NOTES = [
     "spoke to Sam Reed after the second round for the platform engineer job at Northwind",
@@ -41,12 +42,6 @@ NOTES = [
 ]
 
 
-def _stub_updates(messages: list[BaseMessage]) -> list[dict[str, str]]:
-    """An instant 'model' that records the newest message's first words as a strength."""
-    newest = str(messages[-1].content).split("<message>")[-1].split("</message>")[0].strip()
-    return [update("strengths", " ".join(newest.split()[:3]), " ".join(newest.split()[:3]))]
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,32 +49,33 @@ def _free_port() -> int:
 
 
 class Served:
-    """A uvicorn server on a loopback port, in a background thread."""
+    """A uvicorn server for one of bench/stub_app.py's factories, in its own process on loopback, so the
+    load generator does not share an interpreter (and its lock) with the server it measures."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, factory: str, env: dict[str, str]) -> None:
         self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.command = [
+            sys.executable, "-m", "uvicorn", "--factory", f"bench.stub_app:{factory}",
+            "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+        ]
+        self.env = {**os.environ, **env}
+        self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> str:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)
+        url = f"http://127.0.0.1:{self.port}"
+        for _ in range(200):
+            try:
+                httpx.get(f"{url}/docs", timeout=1)
+                return url
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.command} did not start")
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def echo_app() -> FastAPI:
-    app = FastAPI()
-
-    @app.post("/echo")
-    def echo(body: dict[str, Any]) -> dict[str, Any]:
-        return body
-
-    return app
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
 
 
 async def _debrief_session(client: httpx.AsyncClient, key: str, turns: int, times: list[float]) -> None:
@@ -134,17 +130,18 @@ def _token_counter() -> tuple[Any, str]:
 
 
 def overhead(sessions: int, turns: int) -> None:
+    key = new_key()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.db", api_keys="")
-        service = Service(settings, model=ScriptedChatModel(script=_stub_updates)).start()
-        with Served(create_app(service)) as debrief_url, Served(echo_app()) as echo_url:
+        env = {
+            "DEBRIEF_DATA_DIR": tmp, "DEBRIEF_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "DEBRIEF_API_KEYS": f"bench:{hash_key(key)}", "DEBRIEF_CREATE_DEV_KEY": "false",
+        }
+        with Served("debrief_app", env) as debrief_url, Served("echo_app", env) as echo_url:
             # Warm both servers so connection set-up and first imports do not count.
             asyncio.run(_load(echo_url, 2, lambda c, t: _echo_session(c, 2, t)))
-            debrief_times = asyncio.run(
-                _load(debrief_url, sessions, lambda c, t: _debrief_session(c, service.dev_key or "", turns, t))
-            )
+            asyncio.run(_load(debrief_url, 2, lambda c, t: _debrief_session(c, key, 1, t)))
+            debrief_times = asyncio.run(_load(debrief_url, sessions, lambda c, t: _debrief_session(c, key, turns, t)))
             echo_times = asyncio.run(_load(echo_url, sessions, lambda c, t: _echo_session(c, turns, t)))
-        service.stop()
     print(f"\nPer-turn latency with an instant stub model, {sessions} concurrent sessions x {turns} turns")
     print(f"{'endpoint':34s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s}")
     for name, times in (("POST /debriefs/{id}/messages", debrief_times), ("bare FastAPI echo", echo_times)):
@@ -158,7 +155,7 @@ def growth(turns: int) -> None:
 
     def script(messages: list[BaseMessage]) -> list[dict[str, str]]:
         seen.append(sum(count(str(m.content)) for m in messages))
-        return _stub_updates(messages)
+        return stub_updates(messages)
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/growth.db", api_keys="")
