@@ -120,6 +120,12 @@ class Extractor:
         hashes[context.name] = context.template_sha256
         return messages, hashes
 
+    def warm_up(self, side: Side) -> None:
+        """Have the server read the fixed part of the prompt (instructions, fields, tool) once, so the
+        first recruiter turn reuses it from the server's cache instead of waiting for a cold read."""
+        messages, _ = self.build_messages(side, [], PastTurn(None, ""), Record(kind=side))
+        self._bound[side].invoke(messages, max_tokens=1)
+
     def extract(
         self,
         side: Side,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 from langchain_core.language_models import BaseChatModel
 
 from assistant.access import Keys
@@ -9,6 +12,7 @@ from assistant.debriefs import Debriefs
 from assistant.extraction import Extractor
 from assistant.llm import ModelRuntime, chat_model
 from assistant.prompts import PromptLibrary
+from assistant.schema import SIDES
 from assistant.settings import Settings
 from assistant.store import Store
 
@@ -33,8 +37,11 @@ class Service:
         if self._model is None:
             self._runtime = ModelRuntime(self.settings)
             self._model = chat_model(self._runtime.start(), self.settings)
+        extractor = Extractor(self._model, self.prompts)
+        if self._runtime and self._runtime.server and self.settings.embedded_warm_up:
+            threading.Thread(target=_warm_up, args=(extractor,), daemon=True, name="warm-up").start()
         self._debriefs = Debriefs(
-            self.store, Extractor(self._model, self.prompts), self.settings.flows_dir,
+            self.store, extractor, self.settings.flows_dir,
             max_message_chars=self.settings.max_message_chars,
             history_block_turns=self.settings.history_block_turns,
         )
@@ -50,3 +57,11 @@ class Service:
         if self._runtime:
             self._runtime.stop()
         self.store.engine.dispose()
+
+
+def _warm_up(extractor: Extractor) -> None:
+    for side in SIDES:
+        try:
+            extractor.warm_up(side)
+        except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs the first turn some time
+            logging.getLogger("debrief").warning("warming up the %s prompt failed: %s", side, exc)

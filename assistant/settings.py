@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     embedded_ram_cache_bytes: int = 512 * 1024**2
     embedded_batch: int = 128
     embedded_start_timeout_s: float = 180.0
+    # Read each side's fixed prompt once at start-up, so the first recruiter turn is not a cold read.
+    embedded_warm_up: bool = True
 
     data_dir: Path = Path.home() / ".local" / "share" / "debrief"
     model_cache_dir: Path = Path.home() / ".cache" / "debrief" / "models"
