@@ -15,7 +15,12 @@ from tests.fakes import ScriptedChatModel
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="")
+    return Settings(
+        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
+        # Word hashing instead of the MiniLM model: fast and deterministic, and no torch in the fast tests.
+        # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
+        embedder="hash", playbook_auto_ingest=False,
+    )
 
 
 def make_service(settings: Settings, model: ScriptedChatModel) -> Service:
