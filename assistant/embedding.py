@@ -97,6 +97,9 @@ class MiniLMEmbedder:
         # The hub client must never be asked for anything: every file is on disk already.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Checked before torch is imported: a bad install fails in milliseconds, not after seconds of imports.
+        model_dir = self._model_dir or minilm_dir()
+        verify_files(model_dir, MINILM_SHA256)
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -105,8 +108,6 @@ class MiniLMEmbedder:
                 f"the {MINILM} embedder needs sentence-transformers and torch ({exc}); run scripts/bootstrap, "
                 f"or set DEBRIEF_EMBEDDER={HASH}"
             ) from exc
-        model_dir = self._model_dir or minilm_dir()
-        verify_files(model_dir, MINILM_SHA256)
         torch.set_num_threads(self._threads)
         return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
 
