@@ -25,6 +25,8 @@ HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
 # unseen, so longer sections are split with an overlap.
 MAX_CHARS = 1000
 OVERLAP = 120
+# libyaml's loader when present: five times faster, which a no-change re-ingest of thousands of files feels.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
@@ -83,7 +85,7 @@ def read_entry(path: Path, root: Path | None = None) -> Entry:
     meta: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
     if match:
-        loaded = yaml.safe_load(match.group(1))
+        loaded = yaml.load(match.group(1), Loader=_LOADER)  # noqa: S506  (a safe loader either way)
         if not isinstance(loaded, dict):
             raise InvalidInput(f"{path}: front matter must be a mapping")
         meta = loaded
@@ -114,7 +116,9 @@ def split_entry(entry: Entry) -> list[Chunk]:
     seen: dict[str, int] = {}
     for section in sections:
         heading = _heading(section.metadata, entry.title)
-        for part in pieces.split_text(section.page_content):
+        text = section.page_content
+        # Most sections fit whole; the character splitter costs more than everything else in a re-ingest.
+        for part in [text] if len(text) <= MAX_CHARS else pieces.split_text(text):
             # Ids follow the heading, not the position, so adding a section elsewhere in the file
             # leaves every other passage's id (and so its stored vector) as it was.
             key = f"{entry.id}::{heading}"
