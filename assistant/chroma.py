@@ -5,7 +5,8 @@ model at first use); vectors always come from assistant.embedding."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,18 @@ class Stored:
     metadata: dict[str, Any]
     # Cosine similarity to the query, 1 for the same direction.
     similarity: float = 0.0
+
+
+@contextmanager
+def _reported(what: str) -> Iterator[None]:
+    """Chroma raises its own and plain exceptions (a server gone, a corrupt store): callers get one
+    typed error, which the API answers with 503 and a turn survives without guidance."""
+    try:
+        yield
+    except PlaybookUnavailable:
+        raise
+    except Exception as exc:
+        raise PlaybookUnavailable(f"Chroma failed to {what}: {exc}") from exc
 
 
 def open_client(path: Path, url: str | None = None) -> Any:
@@ -62,7 +75,7 @@ class PassageIndex:
         return self._collection
 
     def _open(self) -> Any:
-        try:
+        try:  # the same translation as _reported, with the collection's name in the message
             client = self._client()
             collection = client.get_or_create_collection(
                 self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
@@ -80,36 +93,41 @@ class PassageIndex:
             raise PlaybookUnavailable(f"Chroma collection {self.name} cannot be opened: {exc}") from exc
 
     def count(self) -> int:
-        return int(self.collection().count())
+        with _reported("count passages"):
+            return int(self.collection().count())
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """Every stored passage id with its content hash and source file."""
-        got = self.collection().get(include=["metadatas"])
+        with _reported("read stored passages"):
+            got = self.collection().get(include=["metadatas"])
         return {
             id_: (str(meta.get("content_hash", "")), str(meta.get("source", "")))
             for id_, meta in zip(got["ids"], got["metadatas"] or [], strict=False)
         }
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
-        self.collection().upsert(
-            ids=[c.id for c in chunks],
-            embeddings=[list(v) for v in vectors],
-            documents=[c.text for c in chunks],
-            metadatas=[{**c.metadata, "content_hash": c.content_hash} for c in chunks],
-        )
+        with _reported("store passages"):
+            self.collection().upsert(
+                ids=[c.id for c in chunks],
+                embeddings=[list(v) for v in vectors],
+                documents=[c.text for c in chunks],
+                metadatas=[{**c.metadata, "content_hash": c.content_hash} for c in chunks],
+            )
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self.collection().delete(ids=list(ids))
+            with _reported("delete passages"):
+                self.collection().delete(ids=list(ids))
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[Stored]:
         total = self.count()
         if total == 0 or k <= 0:
             return []
-        got = self.collection().query(
-            query_embeddings=[list(vector)], n_results=min(k, total), where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with _reported("search"):
+            got = self.collection().query(
+                query_embeddings=[list(vector)], n_results=min(k, total), where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             Stored(id_, doc or "", dict(meta or {}), 1.0 - float(dist))
             for id_, doc, meta, dist in zip(
@@ -118,5 +136,6 @@ class PassageIndex:
         ]
 
     def metadatas(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        got = self.collection().get(where=where, include=["metadatas"])
+        with _reported("read passage metadata"):
+            got = self.collection().get(where=where, include=["metadatas"])
         return [dict(m or {}) for m in got["metadatas"] or []]

@@ -147,3 +147,37 @@ def test_playbook_search_over_http(guided: Service) -> None:
         assert results[0]["citation"]["entry_id"] == "references-checks-and-offer"
         assert client.get("/playbook/search", params={"q": ""}, headers=auth).status_code == 422
         assert client.get("/playbook/search", params={"q": "x", "source": "web"}, headers=auth).status_code == 422
+
+
+def test_the_stream_sends_guidance_before_the_reply(guided: Service, model: ScriptedChatModel) -> None:
+    with TestClient(create_app(guided)) as client:
+        auth = {"Authorization": f"Bearer {guided.dev_key}"}
+        opened = client.post("/debriefs", json={"kind": "client"}, headers=auth).json()
+        model.script = [[update("decision", "reject", "a no")]]
+        with client.stream("POST", f"/debriefs/{opened['id']}/messages/stream", json={"text": "a no"},
+                           headers=auth) as response:
+            lines = list(response.iter_lines())
+    events = [line.split(": ", 1)[1] for line in lines if line.startswith("event:")]
+    assert events[-3:] == ["guidance", "reply", "record"]
+
+
+def test_a_turn_goes_ahead_without_advice_when_the_playbook_is_down(
+    settings: Settings, model: ScriptedChatModel
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    service = make_service(settings.model_copy(update={"chroma_url": dead, "playbook_auto_ingest": True}), model)
+    try:
+        recruiter, debrief_id = _open(service)
+        model.script = [[update("decision", "reject", "a no")]]
+        outcome = service.debriefs.post_message(recruiter, debrief_id, "a no")
+        assert outcome.record.value("decision") == "reject" and outcome.guidance == []
+        with TestClient(create_app(service)) as client:
+            auth = {"Authorization": f"Bearer {service.dev_key}"}
+            response = client.get("/playbook/search", params={"q": "rejection"}, headers=auth)
+            assert response.status_code == 503 and "Chroma" in response.json()["detail"]
+    finally:
+        service.stop()
