@@ -117,6 +117,11 @@ class Debriefs:
         with self._store.session() as s:
             return _to_debrief(self._owned(s, recruiter_id, debrief_id))
 
+    def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
+        """Every playbook note shown in the debrief so far, oldest first."""
+        with self._store.session() as s:
+            return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
+
     def list(self, recruiter_id: str) -> list[Debrief]:
         with self._store.session() as s:
             rows = s.scalars(
@@ -124,11 +129,6 @@ class Debriefs:
                 .order_by(DebriefRow.updated_at.desc())
             ).all()
             return [_to_debrief(row, with_transcript=False) for row in rows]
-
-    def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
-        """Every playbook note shown in the debrief so far, oldest first."""
-        with self._store.session() as s:
-            return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
 
     def delete(self, recruiter_id: str, debrief_id: str) -> None:
         with self._lock(debrief_id), self._store.session() as s:
