@@ -69,6 +69,12 @@ class HashingEmbedder:
         return [v / norm for v in vector]
 
 
+# Loaded models, shared by every embedder in the process: a service, the CLI and each test build their
+# own embedder, and loading costs a second even with torch already imported.
+_LOADED: dict[Path, Any] = {}
+_LOADING = threading.Lock()
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers on CPU torch. Loaded on first use: importing torch
     takes seconds, and many commands never embed anything."""
@@ -79,8 +85,6 @@ class MiniLMEmbedder:
     def __init__(self, threads: int = 1, model_dir: Path | None = None) -> None:
         self._threads = threads
         self._model_dir = model_dir
-        self._model: Any = None
-        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         model = self._loaded()
@@ -88,17 +92,17 @@ class MiniLMEmbedder:
         return [[float(x) for x in row] for row in vectors]
 
     def _loaded(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-            return self._model
+        model_dir = self._model_dir or minilm_dir()
+        with _LOADING:
+            if model_dir not in _LOADED:
+                _LOADED[model_dir] = self._load(model_dir)
+            return _LOADED[model_dir]
 
-    def _load(self) -> Any:
+    def _load(self, model_dir: Path) -> Any:
         # The hub client must never be asked for anything: every file is on disk already.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         # Checked before torch is imported: a bad install fails in milliseconds, not after seconds of imports.
-        model_dir = self._model_dir or minilm_dir()
         verify_files(model_dir, MINILM_SHA256)
         try:
             import torch

@@ -67,6 +67,8 @@ class PlaybookGuidance:
             return []
 
     def _select(self, record: Record, recent: Sequence[str], shown: set[tuple[str, str]]) -> list[GuidanceNote]:
+        if self._playbook.is_empty():
+            return []  # nothing ingested: no reason to load the embedding model
         text = "\n".join(t.strip() for t in recent[-self._window:] if t.strip())[-2000:]
         vector = self._playbook.embedder.embed([text or record.kind])[0]
 

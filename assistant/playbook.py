@@ -120,6 +120,9 @@ class Playbook:
         ]
         return sorted(found, key=lambda p: p.similarity, reverse=True)[:k]
 
+    def is_empty(self) -> bool:
+        return all(index.count() == 0 for index in self._indexes.values())
+
     def conditional_entries(self, collections: Iterable[str] = COLLECTIONS) -> list[ConditionalEntry]:
         """Entries whose front matter says when they apply, with those conditions."""
         entries: dict[tuple[str, str], ConditionalEntry] = {}
