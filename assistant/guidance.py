@@ -9,6 +9,7 @@ returns goes to the recruiter, never into a prompt.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,7 @@ from assistant.schema import Record
 log = logging.getLogger("debrief.guidance")
 
 SIMILAR = "close to what you wrote"
+NEWEST_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,7 @@ class PlaybookGuidance:
     def _select(self, record: Record, recent: Sequence[str], shown: set[tuple[str, str]]) -> list[GuidanceNote]:
         if self._playbook.is_empty():
             return []  # nothing ingested: no reason to load the embedding model
-        text = "\n".join(t.strip() for t in recent[-self._window:] if t.strip())[-2000:]
-        vector = self._playbook.embedder.embed([text or record.kind])[0]
+        vector = self._conversation_vector(record, recent)
 
         specific: list[GuidanceNote] = []
         broad: list[GuidanceNote] = []
@@ -98,6 +99,16 @@ class PlaybookGuidance:
         ]
         # What the record points to first, then close wording, then side-wide advice.
         return (specific + similar + broad)[: self._per_turn]
+
+
+    def _conversation_vector(self, record: Record, recent: Sequence[str]) -> list[float]:
+        """The newest message weighs most (it is what the recruiter is on now), the few before it give
+        a short one ("and a text") its context."""
+        texts = [t.strip() for t in recent[-self._window:] if t.strip()] or [record.kind]
+        newest, window = self._playbook.embedder.embed([texts[-1][-2000:], "\n".join(texts)[-2000:]])
+        mixed = [NEWEST_WEIGHT * a + (1 - NEWEST_WEIGHT) * b for a, b in zip(newest, window, strict=True)]
+        norm = math.sqrt(sum(x * x for x in mixed)) or 1.0
+        return [x / norm for x in mixed]
 
 
 def _best_per_entry(passages: Sequence[Passage]) -> list[Passage]:
