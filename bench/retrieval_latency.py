@@ -1,0 +1,125 @@
+"""Playbook retrieval at scale: search latency over 10,000 passages and the cost of a no-change re-ingest.
+
+    .venv/bin/python bench/retrieval_latency.py [--passages 10000] [--queries 200]
+
+A synthetic folder of markdown files (five sections each, sentences recombined from the real playbook)
+is ingested into a throwaway embedded Chroma store. Its vectors come from a cheap stand-in embedder of
+the real model's size (384), since embedding 10,000 passages with the real model takes minutes of CPU
+and says nothing about search speed. Queries are the retrieval eval's situations, embedded by the real
+model (DEBRIEF_EMBEDDER), so the figures include what a recruiter's search costs end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.chroma import PassageIndex, open_client  # noqa: E402
+from assistant.embedding import HashingEmbedder, make_embedder  # noqa: E402
+from assistant.entries import discover, read_entry  # noqa: E402
+from assistant.ingest import ingest  # noqa: E402
+from assistant.settings import get_settings  # noqa: E402
+from evals.retrieval import load_situations  # noqa: E402
+
+SECTIONS = 5
+
+
+class StandIn(HashingEmbedder):
+    """384 dimensions like all-MiniLM-L6-v2, computed in microseconds."""
+
+    name = "bench-stand-in-384"
+
+    def __init__(self) -> None:
+        super().__init__(dimension=384)
+
+
+def sentences() -> list[str]:
+    found: list[str] = []
+    for path in discover([ROOT / "knowledge"]):
+        body = read_entry(path).body
+        found.extend(s.strip() + "." for s in body.replace("\n", " ").split(". ") if len(s) > 40 and "#" not in s)
+    return found
+
+
+def write_folder(folder: Path, passages: int) -> None:
+    pool = sentences()
+    rng = random.Random(7)
+    for number in range(passages // SECTIONS):
+        parts = [f"---\nid: synthetic-{number:05d}\ntitle: Synthetic entry {number}\n---\n# Synthetic entry {number}\n"]
+        for section in range(SECTIONS):
+            parts.append(f"## Section {section}\n" + " ".join(rng.sample(pool, 5)) + "\n")
+        (folder / f"{number:05d}.md").write_text("\n".join(parts), encoding="utf-8")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Playbook retrieval latency over a synthetic collection")
+    parser.add_argument("--passages", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    settings = get_settings()
+
+    with tempfile.TemporaryDirectory(prefix="debrief-bench-") as scratch:
+        folder = Path(scratch) / "docs"
+        folder.mkdir()
+        write_folder(folder, args.passages)
+        client = open_client(Path(scratch) / "chroma")
+        index = PassageIndex(lambda: client, "bench-passages", StandIn.name)
+
+        started = time.perf_counter()
+        first = ingest(index, StandIn(), [folder])
+        first_s = time.perf_counter() - started
+        reingests = []
+        for _ in range(3):
+            started = time.perf_counter()
+            again = ingest(index, StandIn(), [folder])
+            reingests.append(time.perf_counter() - started)
+            assert again.embedded == 0 and again.removed == 0, again
+
+        embedder = make_embedder(settings.embedder, settings.embedder_threads)
+        playbook_index = PassageIndex(lambda: client, "bench-playbook", embedder.name)
+        playbook = ingest(playbook_index, embedder, [settings.knowledge_dir])
+        started = time.perf_counter()
+        assert ingest(playbook_index, embedder, [settings.knowledge_dir]).embedded == 0
+        playbook_reingest = time.perf_counter() - started
+        questions = [s.query for s in load_situations()]
+        embedder.embed(["warm up"])  # loading the model is start-up cost, not query cost
+        search_ms, chroma_ms = [], []
+        for number in range(args.queries):
+            question = questions[number % len(questions)] + f" ({number})"
+            started = time.perf_counter()
+            vector = embedder.embed([question])[0]
+            embedded = time.perf_counter()
+            hits = index.query(vector, 5)
+            done = time.perf_counter()
+            assert len(hits) == 5
+            search_ms.append(1000 * (done - started))
+            chroma_ms.append(1000 * (done - embedded))
+
+    print(f"collection: {first.added} passages in {first.files} files "
+          f"(first ingest {first_s:.1f} s with the stand-in embedder)")
+    print(f"search, {settings.embedder} query embedding + Chroma top 5, {args.queries} queries: "
+          f"p50 {statistics.median(search_ms):.1f} ms, p95 {percentile(search_ms, 0.95):.1f} ms")
+    print(f"  of which Chroma: p50 {statistics.median(chroma_ms):.1f} ms, p95 {percentile(chroma_ms, 0.95):.1f} ms")
+    print(f"no-change re-ingest of {first.added} passages: {min(reingests):.2f} s "
+          f"(best of 3; runs {', '.join(f'{s:.2f}' for s in reingests)} s)")
+    print(f"no-change re-ingest of knowledge/ ({playbook.added} passages, {settings.embedder}): "
+          f"{1000 * playbook_reingest:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
