@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.compliance import JUDGEMENT_FIELDS, flag_for
 from assistant.evidence import locate, normalise
 from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.untrusted import overlaps, untrusted_spans
@@ -77,15 +78,21 @@ def _apply_one(
             _infer_currency(record, spec.parent, quote, result)
         return None
 
-    current = record.fields.get(spec.name)
+    if spec.name == "compliance_flags":
+        value = flag_for(str(value)) or value
+    elif spec.kind is Kind.TEXT_LIST:
+        flag = flag_for(str(value))
+        if flag:
+            _append(record, "compliance_flags", flag, quote, result)
+            if spec.name in JUDGEMENT_FIELDS:
+                return None
     if spec.kind is Kind.TEXT_LIST:
-        items = list(current.value) if current and isinstance(current.value, list) else []
-        if any(str(v).lower() == str(value).lower() for v in items):
-            return None  # already known; a repeat is not news
-        evidence = list(current.evidence) if current else []
-        record.fields[spec.name] = FieldValue(value=[*items, value], evidence=_add(evidence, quote))
-        result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote))
+        if len(str(value).split()) < 2 and len(str(value)) < 8:
+            return "too short to mean anything on its own"
+        _append(record, spec.name, value, quote, result)
         return None
+
+    current = record.fields.get(spec.name)
 
     previous = current.value if current else None
     if previous == value:
@@ -96,6 +103,16 @@ def _apply_one(
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
     result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
     return None
+
+
+def _append(record: Record, name: str, value: object, quote: str, result: GateResult) -> None:
+    current = record.fields.get(name)
+    items = list(current.value) if current and isinstance(current.value, list) else []
+    if any(str(v).lower() == str(value).lower() for v in items):
+        return  # already known; a repeat is not news
+    evidence = list(current.evidence) if current else []
+    record.fields[name] = FieldValue(value=[*items, value], evidence=_add(evidence, quote))
+    result.applied.append(AppliedUpdate(field=name, value=value, quote=quote))
 
 
 def _add(evidence: list[str], quote: str) -> list[str]:

@@ -15,6 +15,8 @@ _MARKERS = re.compile(
         r"\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:(?:all|any|the|your|these|those|of|my)\s+)*"
         r"(?:(?:previous|prior|above|earlier|preceding|former|existing|original|other)\s+)?"
         r"(?:instructions?|prompts?|rules|guidelines|directions|directives|guardrails)\b",
+        r"\b(?:ignore|disregard|forget)\s+(?:(?:all|any|the|my|these)\s+)?"
+        r"(?:previous|prior|earlier|above|preceding|former|other)\b",
         r"\bsystem\s*prompt\b",
         r"\byou\s+are\s+now\b",
         r"\bnew\s+instructions?\b",
@@ -25,12 +27,15 @@ _MARKERS = re.compile(
         r"<\|?\s*(?:im_start|im_end|system|endoftext)",
         r"\[/?(?:inst|system)\]",
         r"#{2,}\s*(?:instruction|system)",
-        r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|bot|model|llm|gpt)\b",
+        r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:(?:the|any|all|an|every)\s+)?"
+        r"(?:ai|assistant|bot|model|llm|gpt|chatbot)s?\b",
+        r"\b(?:ai|llm|gpt|chatbot|language\s+model)\b[^.\n]{0,40}\b(?:processing|reading|parsing|summari[sz]ing)"
+        r"\s+this\b",
         r"\b(?:ai|assistant|bot|model|llm)\s*[,:]\s*(?:please\s+)?(?:set|record|mark|change|update|approve)\b",
     ]),
     re.IGNORECASE,
 )
-_QUOTE_PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("`", "`"), ("<<<", ">>>"))
+_QUOTE_PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("`", "`"), ("<<<", ">>>"), ("[", "]"), ("(", ")"))
 
 
 def _sentence_start(text: str, at: int) -> int:

@@ -153,3 +153,29 @@ def test_completeness_grows_as_topics_are_filled(service: Service, model: Script
     assert before == 0.0
     assert outcome.record.completeness > before
     assert "candidate_interest" not in outcome.record.still_needed
+
+
+def test_a_remark_on_a_protected_characteristic_becomes_a_flag_not_a_concern(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    text = "HM liked her but said some of the older patients might struggle with her accent. also she was late"
+    model.script = [[
+        update("concerns", "", "some of the older patients might struggle with her accent"),
+        update("concerns", "", "she was late"),
+        update("strengths", "", "liked her"),
+    ]]
+    outcome = service.debriefs.post_message(recruiter, debrief_id, text)
+    assert outcome.record.value("concerns") == ["she was late"]
+    flags = outcome.record.value("compliance_flags")
+    assert flags == ["nationality/accent: some of the older patients might struggle with her accent"]
+    assert outcome.record.fields["compliance_flags"].evidence == [
+        "some of the older patients might struggle with her accent"
+    ]
+
+
+def test_one_word_fragments_are_not_list_items(service: Service, model: ScriptedChatModel) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [[update("concerns", "", "BUT"), update("concerns", "", "slow on SQL")]]
+    outcome = service.debriefs.post_message(recruiter, debrief_id, "good energy BUT slow on SQL")
+    assert outcome.record.value("concerns") == ["slow on SQL"]
