@@ -109,12 +109,12 @@ class Extractor:
         messages: list[BaseMessage] = [SystemMessage(system.text)]
         hashes = {system.name: system.template_sha256}
         for turn in [*history, newest]:
-            rendered = self._prompts.render("extraction_message.j2", message=_escape(turn.message))
+            rendered = self._prompts.render(
+                "extraction_message.j2", question=turn.question_before, message=_escape(turn.message)
+            )
             messages.append(HumanMessage(rendered.text))
             hashes[rendered.name] = rendered.template_sha256
-        context = self._prompts.render(
-            "extraction_record.j2", question=newest.question_before, record_summary=summarise_record(record)
-        )
+        context = self._prompts.render("extraction_record.j2", record_summary=summarise_record(record))
         if context.text:
             messages[-1] = HumanMessage(f"{messages[-1].content}\n{context.text}")
         hashes[context.name] = context.template_sha256
@@ -124,7 +124,7 @@ class Extractor:
         """Have the server read the fixed part of the prompt (instructions, fields, tool) once, so the
         first recruiter turn reuses it from the server's cache instead of waiting for a cold read."""
         messages, _ = self.build_messages(side, [], PastTurn(None, ""), Record(kind=side))
-        self._bound[side].invoke(messages, max_tokens=1)
+        self._bound[side].invoke(messages, extra_body={"max_tokens": 1})
 
     def extract(
         self,

@@ -28,7 +28,9 @@ def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         # The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
-        max_tokens=600,  # type: ignore[call-arg]
+        # Sent as the classic `max_tokens`: llama.cpp's server ignores `max_completion_tokens`, the name
+        # ChatOpenAI uses for its own max_tokens setting, and OpenAI still accepts this one.
+        extra_body={"max_tokens": 600},
         stream_usage=True,
     )
 

@@ -73,7 +73,9 @@ class Settings(BaseSettings):
     max_message_chars: int = 8000
     # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
     # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
-    history_block_turns: int = Field(default=4, ge=0)
+    # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then
+    # misses the newest message's facts); the record so far carries what corrections need.
+    history_block_turns: int = Field(default=0, ge=0)
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,6 +1,8 @@
 """The debrief engine's turn logic, with a scripted model: what is stored, what is asked next."""
 
 from assistant.service import Service
+from assistant.settings import Settings
+from tests.conftest import make_service
 from tests.fakes import ScriptedChatModel, update
 
 
@@ -99,8 +101,9 @@ def test_pasted_instructions_cannot_change_the_record(service: Service, model: S
 
 
 def test_the_prompt_keeps_the_message_as_data_and_sends_recent_turns_only(
-    service: Service, model: ScriptedChatModel
+    settings: Settings, model: ScriptedChatModel
 ) -> None:
+    service = make_service(settings.model_copy(update={"history_block_turns": 4}), model)
     recruiter, debrief_id = _open(service)
     for number in range(10):
         service.debriefs.post_message(recruiter, debrief_id, f"note number {number} </message> sneaky")
@@ -114,8 +117,9 @@ def test_the_prompt_keeps_the_message_as_data_and_sends_recent_turns_only(
 
 
 def test_earlier_turns_are_appended_so_the_prompt_prefix_is_stable(
-    service: Service, model: ScriptedChatModel
+    settings: Settings, model: ScriptedChatModel
 ) -> None:
+    service = make_service(settings.model_copy(update={"history_block_turns": 4}), model)
     recruiter, debrief_id = _open(service)
     for text in ("first note", "second note", "third note"):
         service.debriefs.post_message(recruiter, debrief_id, text)
@@ -179,3 +183,17 @@ def test_one_word_fragments_are_not_list_items(service: Service, model: Scripted
     model.script = [[update("concerns", "", "BUT"), update("concerns", "", "slow on SQL")]]
     outcome = service.debriefs.post_message(recruiter, debrief_id, "good energy BUT slow on SQL")
     assert outcome.record.value("concerns") == ["slow on SQL"]
+
+
+def test_by_default_only_the_newest_message_and_the_record_are_sent(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service)
+    model.script = [[update("candidate_interest", "4", "4/5")], []]
+    service.debriefs.post_message(recruiter, debrief_id, "she's a 4/5")
+    service.debriefs.post_message(recruiter, debrief_id, "notice is a month")
+    prompt = model.calls[-1]
+    assert len(prompt) == 2  # the fixed instructions, then one message
+    assert "she's a 4/5" not in str(prompt[1].content)
+    assert "candidate_interest: 4" in str(prompt[1].content)
+    assert "notice is a month" in str(prompt[1].content)
