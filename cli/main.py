@@ -1,4 +1,4 @@
-"""The `debrief` command: serve the API, debrief in the terminal, extract a record from a file."""
+"""The `debrief` command: serve the API, debrief in the terminal, extract a record from a file, run evals."""
 
 from __future__ import annotations
 
@@ -123,6 +123,45 @@ def extract(
         raise typer.Exit(1) from exc
     finally:
         service.stop()
+
+
+MODEL_HELP = (
+    "URL/NAME: an OpenAI-compatible base URL with the model name appended, e.g. "
+    "http://localhost:11434/v1/qwen2.5:7b (the base URL ends after /v1); a bare NAME uses DEBRIEF_LLM_BASE_URL. "
+    "Default: the configured endpoint, else the embedded model."
+)
+
+
+@app.command("eval")
+def eval_command(
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    suite: Annotated[str, typer.Option(help="extraction, retrieval, drafts or all")] = "extraction",
+    cases: Annotated[str | None, typer.Option(help="Comma-separated case ids (default: every case)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Run only the first N of the chosen cases")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also run the naive single-prompt extractor")] = True,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default evals/results/<model>/)")] = None,
+) -> None:
+    """Measure extraction quality on the labelled debriefs; tables here, report under evals/results/."""
+    from evals.endpoints import ModelOptionError, parse_model_option
+    from evals.suites import EvalOptions, Suite, run_evals, select_cases
+
+    try:
+        chosen = Suite(suite.lower())
+    except ValueError:
+        raise typer.BadParameter(f"must be one of {', '.join(s.value for s in Suite)}", param_hint="--suite") from None
+    settings = get_settings()
+    if model:
+        try:
+            parse_model_option(model, settings)
+        except ModelOptionError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--model") from None
+    ids = [part.strip() for part in cases.split(",") if part.strip()] if cases else None
+    try:
+        chosen_cases = select_cases(ids, limit)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--cases") from None
+    options = EvalOptions(suite=chosen, model=model, case_ids=ids, limit=limit, baseline=baseline, out=out)
+    run_evals(options, settings, Console(), err, chosen_cases)
 
 
 @keys_app.command("add")
