@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from assistant.embedded import ModelFileError
 from assistant.errors import DebriefError
 from assistant.schema import SIDES
 from assistant.service import Service
@@ -161,7 +162,11 @@ def eval_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--cases") from None
     options = EvalOptions(suite=chosen, model=model, case_ids=ids, limit=limit, baseline=baseline, out=out)
-    run_evals(options, settings, Console(), err, chosen_cases)
+    try:
+        run_evals(options, settings, Console(), err, chosen_cases)
+    except (DebriefError, ModelFileError) as exc:  # the model could not be started or reached
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
 
 
 @keys_app.command("add")
