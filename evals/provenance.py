@@ -36,6 +36,9 @@ def prompt_hashes(prompts_dir: Path) -> dict[str, str]:
     }
 
 
+_NOT_RESULT_SHAPING = {"embedded_host", "embedded_port", "embedded_start_timeout_s"}
+
+
 def without_credentials(url: str) -> str:
     """Reports are committed: a user:password@ in the URL must not go with them."""
     parts = urlsplit(url)
@@ -69,11 +72,11 @@ def describe_run(
         "history_block_turns": settings.history_block_turns,
     }
     if embedded:
+        # Every embedded_* knob that shapes the server (model, threads, context, cache, batch...), read
+        # generically so a knob added later is reported without a change here.
         knobs.update({
-            "embedded_model": settings.embedded_model,
-            "embedded_threads": settings.embedded_threads or "CPU count",
-            "embedded_ctx": settings.embedded_ctx,
-            "embedded_batch": settings.embedded_batch,
+            name: value for name, value in settings.model_dump().items()
+            if name.startswith("embedded_") and name not in _NOT_RESULT_SHAPING
         })
     return RunInfo(
         model=endpoint.model, base_url=without_credentials(endpoint.base_url), embedded=embedded, suite=suite,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from assistant.llm import Endpoint, ModelRuntime, chat_model
 from assistant.prompts import PromptLibrary
@@ -194,7 +194,7 @@ class _RunProgress:
     def __init__(self, console: Console) -> None:
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), console=console, transient=True)
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> _RunProgress:
         self._bar.start()

@@ -8,6 +8,7 @@ after a prompt change cannot quietly lower the bar.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def gate_figures(metrics: ExtractionMetrics) -> dict[str, float | None]:
     }
 
 
-def shortfalls(thresholds: Thresholds, figures: dict[str, float | None]) -> list[str]:
+def shortfalls(thresholds: Thresholds, figures: Mapping[str, float | None]) -> list[str]:
     """Every gated figure below its minimum, or with no minimum set, as a sentence."""
     problems = []
     for name in GATED:
@@ -62,8 +63,11 @@ def shortfalls(thresholds: Thresholds, figures: dict[str, float | None]) -> list
     return problems
 
 
-def with_measurement(thresholds: Thresholds, figures: dict[str, float | None], reset: bool = False) -> Thresholds:
-    measured = {k: None if figures.get(k) is None else round(float(figures[k]), 3) for k in GATED}  # type: ignore[arg-type]
+def with_measurement(thresholds: Thresholds, figures: Mapping[str, float | None], reset: bool = False) -> Thresholds:
+    measured: dict[str, float | None] = {}
+    for name in GATED:
+        figure = figures.get(name)
+        measured[name] = None if figure is None else round(float(figure), 3)
     minimum = dict(thresholds.minimum)
     for name, figure in measured.items():
         if figure is not None and (reset or minimum.get(name) is None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -77,7 +78,9 @@ def test_each_turn_rewrites_the_record_from_the_whole_conversation() -> None:
 
 
 def test_a_failed_turn_is_counted_and_the_next_one_starts_afresh() -> None:
-    answers = iter([ValueError("not JSON"), {"candidate_name": {"value": "Maya", "evidence": ["maya"]}}])
+    answers: Iterator[Exception | dict[str, Any]] = iter(
+        [ValueError("not JSON"), {"candidate_name": {"value": "Maya", "evidence": ["maya"]}}]
+    )
 
     def script(messages: list[BaseMessage]) -> dict[str, Any]:
         answer = next(answers, {"candidate_interest": {"value": 3, "evidence": ["a 3"]}})

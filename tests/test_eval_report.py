@@ -12,6 +12,7 @@ from rich.console import Console
 
 from assistant.llm import Endpoint
 from assistant.settings import Settings
+from evals.provenance import describe_run
 from evals.suites import Connection, EvalOptions, ModelConnection, Suite, run_evals, select_cases
 from tests.fakes import ScriptedChatModel
 
@@ -83,3 +84,13 @@ def test_suites_that_do_not_exist_yet_say_so_and_start_no_model(tmp_path: Path) 
     assert run_evals(EvalOptions(suite=Suite.DRAFTS, out=tmp_path), settings, Console(), err, [], models) is None
     assert "drafts: not available yet" in err.export_text()
     assert models.connection is None
+
+
+def test_the_run_description_names_the_embedded_settings_and_hides_credentials(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedded_ctx=4096)
+    info = describe_run(Endpoint("http://user:secret@127.0.0.1:8077/v1", "qwen2.5-coder-1.5b", "x"), True,
+                        settings, "extraction", ["cand-pharma-mid-01"], 48, True)
+    assert info.base_url == "http://127.0.0.1:8077/v1"
+    assert info.settings["embedded_ctx"] == 4096 and "embedded_model" in info.settings
+    assert "embedded_port" not in info.settings
+    assert "extraction_system.j2" in info.prompts and info.revision
