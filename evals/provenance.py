@@ -62,9 +62,10 @@ class RunInfo:
 
 
 def describe_run(
-    endpoint: Endpoint, embedded: bool, settings: Settings, suite: str, case_ids: list[str], dataset_size: int,
-    baseline: bool,
+    endpoint: Endpoint | None, embedded: bool, settings: Settings, suite: str, case_ids: list[str],
+    dataset_size: int, baseline: bool,
 ) -> RunInfo:
+    """`endpoint` is None when the suites run needed no chat model."""
     knobs: dict[str, Any] = {
         "temperature": 0,
         "llm_timeout_s": settings.llm_timeout_s,
@@ -79,7 +80,8 @@ def describe_run(
             if name.startswith("embedded_") and name not in _NOT_RESULT_SHAPING
         })
     return RunInfo(
-        model=endpoint.model, base_url=without_credentials(endpoint.base_url), embedded=embedded, suite=suite,
+        model=endpoint.model if endpoint else "no chat model",
+        base_url=without_credentials(endpoint.base_url) if endpoint else "", embedded=embedded, suite=suite,
         case_ids=case_ids, dataset_size=dataset_size, baseline=baseline, settings=knobs,
         prompts=prompt_hashes(settings.prompts_dir),
     )

@@ -182,7 +182,8 @@ def _problems(metrics: ExtractionMetrics, runs: list[CaseRun]) -> list[str]:
 
 
 def header_markdown(info: RunInfo) -> str:
-    model = f"`{info.model}` at `{info.base_url}`" + (" (the embedded model)" if info.embedded else "")
+    model = f"`{info.model}` at `{info.base_url}`" if info.base_url else info.model
+    model += " (the embedded model)" if info.embedded else ""
     if len(info.case_ids) == info.dataset_size:
         cases = f"all {info.dataset_size}"
     else:

@@ -1,8 +1,10 @@
 """`debrief eval`: pick the cases, connect to the model, run the suites, print and write the report.
 
-Each suite is a function from a SuiteContext to a SuiteResult (terminal tables plus a section of
-report.md). Extraction is the one that exists; retrieval (evals/retrieval.py, hit@1/hit@3/MRR) and
-drafts plug in by adding their function to SUITE_RUNNERS.
+Each suite is a function from a SuiteContext to a SuiteResult: rich tables for the terminal and its
+section of report.md. Extraction is the one that exists. Retrieval (evals/retrieval.py, hit@1/hit@3/MRR)
+and drafts plug in by putting their function in SUITE_RUNNERS in place of `_not_available`; a suite
+that needs the chat model calls `context.models.get()` (started on first use only), one that does not
+never starts it, and its report lands in evals/results/<suite>/ unless --out says otherwise.
 """
 
 from __future__ import annotations
@@ -226,16 +228,19 @@ def run_evals(
     finally:
         models.close()
     produced = [r for r in results if r.markdown]
-    if not produced or models.connection is None or context.results is None:
+    if not produced:
         return None
     for result in produced:
         for table in result.tables:
             out.print(table)
     connection = models.connection
-    info = describe_run(connection.endpoint, connection.embedded, settings, options.suite.value,
-                        [case.id for case in cases], len(load_cases()), options.baseline)
+    info = describe_run(connection.endpoint if connection else None, bool(connection and connection.embedded),
+                        settings, options.suite.value, [case.id for case in cases], len(load_cases()),
+                        options.baseline)
+    # A suite that measured a model names the folder after it; one that needed none, after itself.
+    folder = context.results or options.out or RESULTS_DIR / suites[0].value
     summaries = {label: m for r in produced for label, m in r.summaries.items()}
     raw = {label: runs for r in produced for label, runs in r.raw.items()}
-    report = write_report(context.results, info, [r.markdown for r in produced], summaries, raw)
+    report = write_report(folder, info, [r.markdown for r in produced], summaries, raw)
     err.print(f"Report: {report}")
     return report

@@ -13,7 +13,17 @@ from rich.console import Console
 from assistant.llm import Endpoint
 from assistant.settings import Settings
 from evals.provenance import describe_run
-from evals.suites import Connection, EvalOptions, ModelConnection, Suite, run_evals, select_cases
+from evals.suites import (
+    SUITE_RUNNERS,
+    Connection,
+    EvalOptions,
+    ModelConnection,
+    Suite,
+    SuiteContext,
+    SuiteResult,
+    run_evals,
+    select_cases,
+)
 from tests.fakes import ScriptedChatModel
 
 CASE_IDS = ["cand-fintech-senior-01", "client-healthcare-manager-02"]
@@ -94,3 +104,17 @@ def test_the_run_description_names_the_embedded_settings_and_hides_credentials(t
     assert info.settings["embedded_ctx"] == 4096 and "embedded_model" in info.settings
     assert "embedded_port" not in info.settings
     assert "extraction_system.j2" in info.prompts and info.revision
+
+
+def test_a_suite_that_needs_no_chat_model_still_gets_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def retrieval(context: SuiteContext) -> SuiteResult:
+        return SuiteResult(markdown="## Retrieval\n\nhit@1 0.80\n")
+
+    monkeypatch.setitem(SUITE_RUNNERS, Suite.RETRIEVAL, retrieval)
+    settings = Settings(data_dir=tmp_path)
+    err = Console(record=True, stderr=True)
+    models = ScriptedConnection(None, settings, err)
+    report = run_evals(EvalOptions(suite=Suite.RETRIEVAL, out=tmp_path), settings, Console(), err, [], models)
+    assert report is not None and models.connection is None
+    text = report.read_text()
+    assert "| Model | no chat model |" in text and "## Retrieval" in text
