@@ -1,5 +1,5 @@
 """The `debrief` command: serve the API, debrief in the terminal, extract a record from a file, ingest and
-search the playbook."""
+search the playbook, run evals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from assistant.embedded import ModelFileError
 from assistant.errors import DebriefError
 from assistant.guidance import GuidanceNote
 from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
@@ -191,6 +192,49 @@ def search_playbook(
     for n, p in enumerate(passages, start=1):
         sys.stdout.write(f"{n}. [{p.citation.entry_id}] {p.citation.title} > {p.citation.heading}"
                          f"  ({p.similarity:.2f})\n{p.text}\n\n")
+
+
+MODEL_HELP = (
+    "URL/NAME: an OpenAI-compatible base URL with the model name appended, e.g. "
+    "http://localhost:11434/v1/qwen2.5:7b (the base URL ends after /v1); a bare NAME uses DEBRIEF_LLM_BASE_URL. "
+    "Default: the configured endpoint, else the embedded model."
+)
+
+
+@app.command("eval")
+def eval_command(
+    model: Annotated[str | None, typer.Option("--model", "-m", help=MODEL_HELP)] = None,
+    suite: Annotated[str, typer.Option(help="extraction, retrieval, drafts or all")] = "extraction",
+    cases: Annotated[str | None, typer.Option(help="Comma-separated case ids (default: every case)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Run only the first N of the chosen cases")] = None,
+    baseline: Annotated[bool, typer.Option(help="Also run the naive single-prompt extractor")] = True,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default evals/results/<model>/)")] = None,
+) -> None:
+    """Measure extraction quality on the labelled debriefs; tables here, report under evals/results/."""
+    from evals.endpoints import ModelOptionError, parse_model_option
+    from evals.suites import EvalOptions, Suite, run_evals, select_cases
+
+    try:
+        chosen = Suite(suite.lower())
+    except ValueError:
+        raise typer.BadParameter(f"must be one of {', '.join(s.value for s in Suite)}", param_hint="--suite") from None
+    settings = get_settings()
+    if model:
+        try:
+            parse_model_option(model, settings)
+        except ModelOptionError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--model") from None
+    ids = [part.strip() for part in cases.split(",") if part.strip()] if cases else None
+    try:
+        chosen_cases = select_cases(ids, limit)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--cases") from None
+    options = EvalOptions(suite=chosen, model=model, case_ids=ids, limit=limit, baseline=baseline, out=out)
+    try:
+        run_evals(options, settings, Console(), err, chosen_cases)
+    except (DebriefError, ModelFileError) as exc:  # the model could not be started or reached
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
 
 
 @keys_app.command("add")

@@ -1,97 +1,104 @@
-"""Run labelled debriefs through the same engine the API uses, and score the records."""
+"""Run labelled debriefs through an extractor turn by turn, keeping the final record and what each turn cost.
+
+The engine is the product itself (assistant.service.Service with the injected model and a throwaway
+in-memory store), so what is measured is what recruiters get. evals/baseline.py is the other subject.
+"""
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.schema import record_field_names
+from assistant.errors import DebriefError
 from assistant.service import Service
 from assistant.settings import Settings
 from assistant.store import Store
-from evals.datasets import Case, load_cases
-from evals.scoring import CaseScore, Counts, score_case
+from evals.datasets import Case
+
+
+@dataclass
+class TurnStat:
+    seconds: float
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    error: str | None = None
 
 
 @dataclass
 class CaseRun:
     case: Case
+    # Record-shaped JSON ({"kind", "fields": {name: {"value", "evidence", "source"}}}), exactly as the
+    # subject produced it: the engine's is a validated Record, the baseline's may not be.
     record: dict[str, Any]
-    score: CaseScore
-    seconds_per_turn: list[float] = field(default_factory=list)
-    input_tokens: int = 0
-    output_tokens: int = 0
-    llm_calls: int = 0
+    turns: list[TurnStat] = field(default_factory=list)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        fields = self.record.get("fields") if isinstance(self.record, dict) else None
+        return fields if isinstance(fields, dict) else {}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Values extracted from the chat (form prefill is not the extractor's work)."""
+        return {
+            name: item.get("value") for name, item in self.fields.items()
+            if isinstance(item, dict) and item.get("source", "chat") == "chat"
+        }
 
 
-def run_case(service: Service, recruiter_id: str, case: Case) -> CaseRun:
-    debriefs = service.debriefs
-    debrief = debriefs.open(recruiter_id, case.kind)
-    seconds, tokens_in, tokens_out, calls = [], 0, 0, 0
-    for text in case.messages:
-        started = time.perf_counter()
-        outcome = debriefs.post_message(recruiter_id, debrief.id, text)
-        seconds.append(time.perf_counter() - started)
-        tokens_in += outcome.usage.get("input_tokens", 0)
-        tokens_out += outcome.usage.get("output_tokens", 0)
-        calls += outcome.usage.get("llm_calls", 0)
-    record = debriefs.get(recruiter_id, debrief.id).record
-    values = {name: item.value for name, item in record.fields.items() if item.source == "chat"}
-    score = score_case(case.id, values, case.gold, case.must_not, record_field_names(case.kind))  # type: ignore[arg-type]
-    return CaseRun(case, values, score, seconds, tokens_in, tokens_out, calls)
+class Subject(Protocol):
+    """Something that debriefs a case: the engine, or the baseline."""
+
+    label: str
+
+    def run(self, case: Case) -> CaseRun: ...
 
 
-def run_extraction(model: BaseChatModel, cases: list[Case], settings: Settings | None = None,
-                   progress: Any = None) -> list[CaseRun]:
-    settings = (settings or Settings()).model_copy(update={"create_dev_key": False, "api_keys": ""})
-    service = Service(settings, model=model, store=Store("sqlite://")).start()
-    recruiter = service.keys.authenticate(service.keys.add("evals"))
+Progress = Callable[[str, int, int, str], None]  # (subject label, case number, case count, case id)
+
+
+def run_cases(subject: Subject, cases: list[Case], progress: Progress | None = None) -> list[CaseRun]:
     runs = []
     for number, case in enumerate(cases, start=1):
         if progress:
-            progress(number, len(cases), case.id)
-        runs.append(run_case(service, recruiter.id, case))
+            progress(subject.label, number, len(cases), case.id)
+        runs.append(subject.run(case))
     return runs
 
 
-def totals(runs: list[CaseRun]) -> dict[str, Counts]:
-    per_field: dict[str, Counts] = {}
-    for run in runs:
-        for name, counts in run.score.fields.items():
-            per_field.setdefault(name, Counts()).add(counts)
-    return per_field
+class Engine:
+    label = "engine"
 
+    def __init__(self, model: BaseChatModel, settings: Settings) -> None:
+        settings = settings.model_copy(update={"create_dev_key": False, "api_keys": ""})
+        self._service = Service(settings, model=model, store=Store("sqlite://")).start()
+        self._recruiter = self._service.keys.authenticate(self._service.keys.add("evals")).id
 
-def main() -> None:
-    from assistant.llm import Endpoint, chat_model
+    def run(self, case: Case) -> CaseRun:
+        debriefs = self._service.debriefs
+        debrief = debriefs.open(self._recruiter, case.kind)
+        turns = []
+        for text in case.messages:
+            started = time.perf_counter()
+            try:
+                outcome = debriefs.post_message(self._recruiter, debrief.id, text)
+            except DebriefError as exc:
+                turns.append(TurnStat(time.perf_counter() - started, 1, error=f"{type(exc).__name__}: {exc}"))
+                # The message now waits for a retry, as it would for a recruiter, and the engine reads
+                # nothing after it: the case ends here with the record so far.
+                break
+            usage = outcome.usage
+            turns.append(TurnStat(
+                time.perf_counter() - started, int(usage.get("llm_calls", 0)),
+                int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)),
+            ))
+        record = debriefs.get(self._recruiter, debrief.id).record
+        return CaseRun(case, record.model_dump(mode="json"), turns)
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base-url", default="http://127.0.0.1:8077/v1")
-    parser.add_argument("--model", default="qwen2.5-coder-1.5b")
-    parser.add_argument("--cases", default="")
-    args = parser.parse_args()
-    settings = Settings()
-    model = chat_model(Endpoint(args.base_url, args.model, "not-needed"), settings)
-    cases = load_cases(ids=args.cases.split(",") if args.cases else None)
-    runs = run_extraction(model, cases, settings, lambda n, t, c: print(f"[{n}/{t}] {c}", file=sys.stderr))
-    micro = Counts()
-    for name, counts in sorted(totals(runs).items()):
-        micro.add(counts)
-        print(f"{name:28s} P={counts.precision:.2f} R={counts.recall:.2f} F1={counts.f1:.2f} "
-              f"(tp {counts.tp} fp {counts.fp} fn {counts.fn})")
-    print(f"micro F1={micro.f1:.3f} P={micro.precision:.3f} R={micro.recall:.3f}")
-    violations = sum(len(r.score.must_not_violations) for r in runs)
-    turns = [s for r in runs for s in r.seconds_per_turn]
-    print(f"must_not violations={violations} turns={len(turns)} median s/turn="
-          f"{sorted(turns)[len(turns) // 2]:.1f}")
-    for run in runs:
-        print(run.case.id, run.record)
-
-
-if __name__ == "__main__":
-    main()
+    def close(self) -> None:
+        self._service.stop()

@@ -84,7 +84,14 @@ def field_counts(name: str, predicted: Any, gold: Any) -> Counts:
     if gold is None and predicted in (None, [], {}):
         return Counts()
     if isinstance(gold, list) or isinstance(predicted, list):
-        return _list_counts(predicted or [], gold or [])
+        # A lone phrase where a list belongs (a naive extractor's slip) is read as a one-item list.
+        items = predicted if isinstance(predicted, list) else [] if predicted in (None, "") else [predicted]
+        return _list_counts(items, gold if isinstance(gold, list) else [] if gold is None else [gold])
+    if isinstance(gold, dict) and predicted is not None and not isinstance(predicted, dict):
+        # "95000" where {current, expected, ...} belongs: every gold key is missed, the value is wrong.
+        return Counts(fp=1, fn=len(gold))
+    if isinstance(predicted, dict) and gold is not None and not isinstance(gold, dict):
+        return Counts(fp=1, fn=1)
     if isinstance(gold, dict) or isinstance(predicted, dict):
         counts = Counts()
         for key in set(gold or {}) | set(predicted or {}):

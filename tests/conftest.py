@@ -58,3 +58,10 @@ def client(service: Service) -> Iterator[TestClient]:
 def auth(service: Service) -> dict[str, str]:
     assert service.dev_key, "a fresh store creates a dev key"
     return {"Authorization": f"Bearer {service.dev_key}"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reset-thresholds", action="store_true", default=False,
+        help="When recording the eval cassettes, set evals/thresholds.yaml's minimums from this recording",
+    )

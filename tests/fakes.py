@@ -13,11 +13,12 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
 Update = dict[str, str]
-Script = Callable[[list[BaseMessage]], list[Update]]
+Script = Callable[[list[BaseMessage]], list[Update] | dict[str, Any]]
 
 
 class ScriptedChatModel(BaseChatModel):
-    """Answers each call with the next scripted list of updates, as a forced record_updates call."""
+    """Answers each call with the next scripted list of updates, as a forced record_updates call
+    (or, for a scripted dict, with that whole record as the eval baseline's write_record call)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     script: Any
@@ -54,9 +55,13 @@ class ScriptedChatModel(BaseChatModel):
         if self.fail_with is not None:
             raise self.fail_with
         updates = self._next_updates(messages)
+        # A dict is a whole record, answered as the eval baseline's write_record call.
+        name, args = (
+            ("write_record", updates) if isinstance(updates, dict) else ("record_updates", {"updates": updates})
+        )
         message = AIMessage(
             content="",
-            tool_calls=[{"name": "record_updates", "args": {"updates": updates}, "id": f"call_{len(self._calls)}"}],
+            tool_calls=[{"name": name, "args": args, "id": f"call_{len(self._calls)}"}],
             usage_metadata={"input_tokens": sum(len(str(m.content)) // 4 for m in messages),
                             "output_tokens": 10 * len(updates), "total_tokens": 0},
         )

@@ -1,0 +1,246 @@
+"""`debrief eval`: pick the cases, connect to the model, run the suites, print and write the report.
+
+Each suite is a function from a SuiteContext to a SuiteResult: rich tables for the terminal and its
+section of report.md. Extraction is the one that exists. Retrieval (evals/retrieval.py, hit@1/hit@3/MRR)
+and drafts plug in by putting their function in SUITE_RUNNERS in place of `_not_available`; a suite
+that needs the chat model calls `context.models.get()` (started on first use only), one that does not
+never starts it, and its report lands in evals/results/<suite>/ unless --out says otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+from rich.console import Console, RenderableType
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from assistant.llm import Endpoint, ModelRuntime, chat_model
+from assistant.prompts import PromptLibrary
+from assistant.settings import PROJECT_ROOT, Settings
+from evals.baseline import Baseline
+from evals.chart import ChartUnavailable, write_f1_chart
+from evals.datasets import Case, load_cases
+from evals.endpoints import model_slug, parse_model_option
+from evals.metrics import ExtractionMetrics, measure
+from evals.provenance import describe_run
+from evals.report import CHART_FILE, extraction_markdown, field_table, summary_table, write_report
+from evals.runner import CaseRun, Engine, run_cases
+from evals.runner import Progress as RunProgress
+
+RESULTS_DIR = PROJECT_ROOT / "evals" / "results"
+
+
+class Suite(StrEnum):
+    EXTRACTION = "extraction"
+    RETRIEVAL = "retrieval"
+    DRAFTS = "drafts"
+    ALL = "all"
+
+
+@dataclass
+class EvalOptions:
+    suite: Suite = Suite.EXTRACTION
+    model: str | None = None  # URL/NAME (evals/endpoints.py); None: the configured or embedded model
+    case_ids: list[str] | None = None
+    limit: int | None = None
+    baseline: bool = True
+    out: Path | None = None
+
+
+def select_cases(case_ids: list[str] | None = None, limit: int | None = None) -> list[Case]:
+    """The named cases (all when none are named), in file order, the first `limit` of them."""
+    cases = load_cases()
+    if case_ids:
+        known = {case.id for case in cases}
+        unknown = [case_id for case_id in case_ids if case_id not in known]
+        if unknown:
+            raise ValueError(f"no such case: {', '.join(unknown)} (see evals/datasets/extraction/)")
+        cases = [case for case in cases if case.id in set(case_ids)]
+    return cases[:limit] if limit else cases
+
+
+# --- the model, connected only when a suite needs it ------------------------------------------------
+
+
+@dataclass
+class Connection:
+    endpoint: Endpoint
+    embedded: bool
+    model: BaseChatModel
+
+
+class ModelConnection:
+    """Starts the embedded model (or reads --model) on first use, so suites that need no chat model
+    never start llama.cpp."""
+
+    def __init__(self, option: str | None, settings: Settings, console: Console) -> None:
+        self._option, self._settings, self._console = option, settings, console
+        self._runtime: ModelRuntime | None = None
+        self.connection: Connection | None = None
+
+    def get(self) -> Connection:
+        if self.connection is None:
+            if self._option:
+                endpoint, embedded = parse_model_option(self._option, self._settings), False
+            else:
+                self._runtime = ModelRuntime(self._settings)
+                endpoint, embedded = self._runtime.start(), self._settings.uses_embedded_model
+            self.connection = Connection(endpoint, embedded, chat_model(endpoint, self._settings))
+        return self.connection
+
+    def close(self) -> None:
+        if self._runtime:
+            self._runtime.stop()
+
+
+# --- suites -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SuiteContext:
+    options: EvalOptions
+    settings: Settings
+    cases: list[Case]
+    models: ModelConnection
+    console: Console  # stderr: progress and notices
+    results: Path | None = None  # set by a suite that knows which model it measured
+
+
+@dataclass
+class SuiteResult:
+    tables: list[RenderableType] = field(default_factory=list)
+    markdown: str = ""
+    summaries: dict[str, ExtractionMetrics] = field(default_factory=dict)
+    raw: dict[str, list[CaseRun]] = field(default_factory=dict)
+
+
+@dataclass
+class ExtractionOutcome:
+    engine: ExtractionMetrics
+    engine_runs: list[CaseRun]
+    baseline: ExtractionMetrics | None = None
+    baseline_runs: list[CaseRun] | None = None
+
+
+def run_extraction(
+    model: BaseChatModel, cases: list[Case], settings: Settings, baseline: bool = True,
+    progress: RunProgress | None = None,
+) -> ExtractionOutcome:
+    """The engine (and the baseline) over the cases on one model; also what the CI threshold test runs."""
+    engine = Engine(model, settings)
+    try:
+        engine_runs = run_cases(engine, cases, progress)
+    finally:
+        engine.close()
+    outcome = ExtractionOutcome(measure(engine.label, engine_runs), engine_runs)
+    if baseline:
+        naive = Baseline(model, PromptLibrary(settings.prompts_dir))
+        outcome.baseline_runs = run_cases(naive, cases, progress)
+        outcome.baseline = measure(naive.label, outcome.baseline_runs)
+    return outcome
+
+
+def _extraction_suite(context: SuiteContext) -> SuiteResult:
+    connection = context.models.get()
+    with _RunProgress(context.console) as report:
+        outcome = run_extraction(connection.model, context.cases, context.settings, context.options.baseline, report)
+    folder = context.results = context.options.out or RESULTS_DIR / model_slug(connection.endpoint.model)
+    chart: str | None = CHART_FILE
+    try:
+        write_f1_chart(folder / CHART_FILE, outcome.engine, outcome.baseline,
+                       f"Per-field F1: {connection.endpoint.model}, {len(context.cases)} debriefs")
+    except ChartUnavailable as exc:
+        context.console.print(f"[yellow]No chart: {exc}[/yellow]")
+        chart = None
+    result = SuiteResult(
+        tables=[summary_table(outcome.engine, outcome.baseline), field_table(outcome.engine, outcome.baseline)],
+        markdown=extraction_markdown(outcome.engine, outcome.baseline, outcome.engine_runs,
+                                     outcome.baseline_runs, chart),
+        summaries={outcome.engine.label: outcome.engine},
+        raw={outcome.engine.label: outcome.engine_runs},
+    )
+    if outcome.baseline and outcome.baseline_runs is not None:
+        result.summaries[outcome.baseline.label] = outcome.baseline
+        result.raw[outcome.baseline.label] = outcome.baseline_runs
+    return result
+
+
+def _not_available(suite: Suite, module: str) -> Callable[[SuiteContext], SuiteResult]:
+    def run(context: SuiteContext) -> SuiteResult:
+        if importlib.util.find_spec(module) is None:
+            context.console.print(f"{suite.value}: not available yet")
+        else:
+            context.console.print(f"{suite.value}: {module} exists but is not wired into `debrief eval` yet; "
+                                  f"run `python -m {module}`")
+        return SuiteResult()
+
+    return run
+
+
+SuiteRunner = Callable[[SuiteContext], SuiteResult]
+SUITE_RUNNERS: dict[Suite, SuiteRunner] = {
+    Suite.EXTRACTION: _extraction_suite,
+    Suite.RETRIEVAL: _not_available(Suite.RETRIEVAL, "evals.retrieval"),
+    Suite.DRAFTS: _not_available(Suite.DRAFTS, "evals.drafts"),
+}
+
+
+class _RunProgress:
+    """One transient bar per subject on stderr; nothing is left behind in logs or CI output."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), console=console, transient=True)
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> _RunProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._bar.stop()
+
+    def __call__(self, label: str, number: int, total: int, case_id: str) -> None:
+        if label not in self._tasks:
+            self._tasks[label] = self._bar.add_task(label, total=total)
+        self._bar.update(self._tasks[label], completed=number - 1, description=f"{label}: {case_id}")
+
+
+def run_evals(
+    options: EvalOptions, settings: Settings, out: Console, err: Console,
+    cases: list[Case] | None = None, models: ModelConnection | None = None,
+) -> Path | None:
+    """Run the chosen suites; print their tables on `out` and write the report. Returns report.md's path,
+    or None when no suite produced figures."""
+    cases = cases if cases is not None else select_cases(options.case_ids, options.limit)
+    models = models or ModelConnection(options.model, settings, err)
+    suites = [s for s in Suite if s is not Suite.ALL] if options.suite is Suite.ALL else [options.suite]
+    context = SuiteContext(options, settings, cases, models, err)
+    results: list[SuiteResult] = []
+    try:
+        for suite in suites:
+            results.append(SUITE_RUNNERS[suite](context))
+    finally:
+        models.close()
+    produced = [r for r in results if r.markdown]
+    if not produced:
+        return None
+    for result in produced:
+        for table in result.tables:
+            out.print(table)
+    connection = models.connection
+    info = describe_run(connection.endpoint if connection else None, bool(connection and connection.embedded),
+                        settings, options.suite.value, [case.id for case in cases], len(load_cases()),
+                        options.baseline)
+    # A suite that measured a model names the folder after it; one that needed none, after itself.
+    folder = context.results or options.out or RESULTS_DIR / suites[0].value
+    summaries = {label: m for r in produced for label, m in r.summaries.items()}
+    raw = {label: runs for r in produced for label, runs in r.raw.items()}
+    report = write_report(folder, info, [r.markdown for r in produced], summaries, raw)
+    err.print(f"Report: {report}")
+    return report

@@ -1,0 +1,120 @@
+"""The eval run end to end on a scripted model: terminal tables, report.md, summary, chart, raw records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.messages import BaseMessage
+from rich.console import Console
+
+from assistant.llm import Endpoint
+from assistant.settings import Settings
+from evals.provenance import describe_run
+from evals.suites import (
+    SUITE_RUNNERS,
+    Connection,
+    EvalOptions,
+    ModelConnection,
+    Suite,
+    SuiteContext,
+    SuiteResult,
+    run_evals,
+    select_cases,
+)
+from tests.fakes import ScriptedChatModel
+
+CASE_IDS = ["cand-fintech-senior-01", "client-healthcare-manager-02"]
+
+
+def _script(messages: list[BaseMessage]) -> list[dict[str, str]] | dict[str, Any]:
+    text = str(messages[-1].content)
+    if "write_record" in text:  # the baseline: a whole record, one quote invented
+        return {"candidate_name": {"value": "Tomasz Wrobel", "evidence": ["Tomasz Wrobel, senior engineer"]}}
+    newest = text.split("<message>")[-1].split("</message>")[0].strip()
+    if newest.startswith("tomasz wrobel"):
+        return [{"field": "candidate_name", "quote": "tomasz wrobel"}]
+    if newest.startswith("willowmere care"):
+        return [{"field": "company", "quote": "willowmere care"},
+                {"field": "candidate_name", "quote": "patricia doyle"}]
+    return []
+
+
+class ScriptedConnection(ModelConnection):
+    def get(self) -> Connection:
+        if self.connection is None:
+            endpoint = Endpoint("http://gpu-box:8000/v1", "Qwen/Qwen2.5-7B-Instruct", "not-needed")
+            self.connection = Connection(endpoint, False, ScriptedChatModel(script=_script))
+        return self.connection
+
+
+def test_a_run_prints_tables_and_writes_the_report(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    settings = Settings(data_dir=tmp_path)
+    out, err = Console(record=True, width=120), Console(record=True, width=120, stderr=True)
+    cases = select_cases(CASE_IDS)
+    report = run_evals(EvalOptions(case_ids=CASE_IDS, out=tmp_path / "results"), settings, out, err, cases,
+                       ScriptedConnection(None, settings, err))
+
+    assert report == tmp_path / "results" / "report.md"
+    terminal = out.export_text()
+    assert "Extraction: 2 debriefs" in terminal and "baseline" in terminal and "candidate_name" in terminal
+    text = report.read_text()
+    assert "# Debrief eval: Qwen/Qwen2.5-7B-Instruct" in text
+    assert "| Revision |" in text and "2 of 48: `cand-fintech-senior-01`" in text
+    assert "history_block_turns=0" in text and "baseline_extraction.j2" in text
+    assert "| evidence validity | 100% | 0% |" in text  # the baseline's one quote is not in the messages
+    assert "![Per-field F1](f1.png)" in text
+    assert "| client-healthcare-manager-02 | compliance |" in text
+
+    summary = json.loads((report.parent / "summary.json").read_text())
+    assert summary["engine"]["micro"]["f1"] > summary["baseline"]["micro"]["f1"]
+    assert summary["run"]["model"] == "Qwen/Qwen2.5-7B-Instruct"
+    assert (report.parent / "f1.png").read_bytes().startswith(b"\x89PNG")
+    raw = json.loads((report.parent / "raw" / "engine.json").read_text())
+    assert raw[0]["record"]["fields"]["candidate_name"]["evidence"] == ["tomasz wrobel"]
+
+
+def test_without_the_baseline_only_the_engine_is_reported(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    out, err = Console(record=True, width=120), Console(record=True, stderr=True)
+    report = run_evals(EvalOptions(baseline=False, out=tmp_path), settings, out, err, select_cases(CASE_IDS[:1]),
+                       ScriptedConnection(None, settings, err))
+    assert report is not None
+    assert "baseline" not in out.export_text()
+    assert not (tmp_path / "raw" / "baseline.json").exists()
+
+
+def test_suites_that_do_not_exist_yet_say_so_and_start_no_model(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    err = Console(record=True, stderr=True)
+    models = ScriptedConnection(None, settings, err)
+    assert run_evals(EvalOptions(suite=Suite.DRAFTS, out=tmp_path), settings, Console(), err, [], models) is None
+    assert "drafts: not available yet" in err.export_text()
+    assert models.connection is None
+
+
+def test_the_run_description_names_the_embedded_settings_and_hides_credentials(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedded_ctx=4096)
+    info = describe_run(Endpoint("http://user:secret@127.0.0.1:8077/v1", "qwen2.5-coder-1.5b", "x"), True,
+                        settings, "extraction", ["cand-pharma-mid-01"], 48, True)
+    assert info.base_url == "http://127.0.0.1:8077/v1"
+    assert info.settings["embedded_ctx"] == 4096 and "embedded_model" in info.settings
+    assert "embedded_port" not in info.settings
+    assert "extraction_system.j2" in info.prompts and info.revision
+
+
+def test_a_suite_that_needs_no_chat_model_still_gets_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def retrieval(context: SuiteContext) -> SuiteResult:
+        return SuiteResult(markdown="## Retrieval\n\nhit@1 0.80\n")
+
+    monkeypatch.setitem(SUITE_RUNNERS, Suite.RETRIEVAL, retrieval)
+    settings = Settings(data_dir=tmp_path)
+    err = Console(record=True, stderr=True)
+    models = ScriptedConnection(None, settings, err)
+    report = run_evals(EvalOptions(suite=Suite.RETRIEVAL, out=tmp_path), settings, Console(), err, [], models)
+    assert report is not None and models.connection is None
+    text = report.read_text()
+    assert "| Model | no chat model |" in text and "## Retrieval" in text
