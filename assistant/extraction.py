@@ -141,7 +141,7 @@ class Extractor:
             if on_progress is None:
                 reply = model.invoke(messages)
                 assert isinstance(reply, AIMessage)
-                args, usage = _arguments(reply), dict(reply.usage_metadata or {})
+                args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
             else:
                 args, usage = _stream_arguments(model.stream(messages), on_progress)
         except ModelOutputInvalid:
@@ -156,8 +156,9 @@ class Extractor:
         )
 
 
-def _arguments(reply: AIMessage) -> Any:
-    calls = [call for call in reply.tool_calls if call["name"] == TOOL_NAME]
+def tool_arguments(reply: AIMessage, tool_name: str = TOOL_NAME) -> Any:
+    """The arguments of the forced call to `tool_name`."""
+    calls = [call for call in reply.tool_calls if call["name"] == tool_name]
     if calls:
         return calls[0]["args"]
     # Some servers put the forced call's arguments in the content instead of tool_calls.
@@ -166,7 +167,7 @@ def _arguments(reply: AIMessage) -> Any:
             return json.loads(reply.content)
         except json.JSONDecodeError:
             pass
-    raise ModelOutputInvalid("the model did not call record_updates")
+    raise ModelOutputInvalid(f"the model did not call {tool_name}")
 
 
 def _stream_arguments(
@@ -182,7 +183,7 @@ def _stream_arguments(
         if not isinstance(chunk, AIMessageChunk):
             # Models without streaming support answer in one whole message.
             assert isinstance(chunk, AIMessage)
-            return _arguments(chunk), dict(chunk.usage_metadata or {})
+            return tool_arguments(chunk), dict(chunk.usage_metadata or {})
         count += 1
         on_progress(count)
         arguments.extend(part["args"] for part in chunk.tool_call_chunks if part.get("args"))

@@ -8,7 +8,6 @@ what the model writes is the record. Same model, same cases, so the difference i
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -16,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 
 from assistant.errors import ModelOutputInvalid
+from assistant.extraction import tool_arguments
 from assistant.prompts import PromptLibrary
 from assistant.schema import SIDES, FieldSpec, Kind, Side, specs_for
 from evals.datasets import Case
@@ -77,19 +77,6 @@ def record_tool(side: Side) -> dict[str, Any]:
     }
 
 
-def _arguments(reply: AIMessage) -> Any:
-    calls = [call for call in reply.tool_calls if call["name"] == TOOL_NAME]
-    if calls:
-        return calls[0]["args"]
-    # Some servers put a forced call's arguments in the content instead of tool_calls.
-    if isinstance(reply.content, str) and reply.content.strip():
-        try:
-            return json.loads(reply.content)
-        except json.JSONDecodeError:
-            pass
-    raise ModelOutputInvalid(f"the model did not call {TOOL_NAME}")
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
@@ -134,7 +121,7 @@ class Baseline:
         reply = self._bound[side].invoke([HumanMessage(prompt.text)])
         if not isinstance(reply, AIMessage):
             raise ModelOutputInvalid("the model's reply is not a chat message")
-        return parse_record(_arguments(reply), side), dict(reply.usage_metadata or {})
+        return parse_record(tool_arguments(reply, TOOL_NAME), side), dict(reply.usage_metadata or {})
 
     def run(self, case: Case) -> CaseRun:
         side: Side = case.kind  # type: ignore[assignment]

@@ -65,3 +65,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--reset-thresholds", action="store_true", default=False,
         help="When recording the eval cassettes, set evals/thresholds.yaml's minimums from this recording",
     )
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, object]:
+    """Recorded model traffic replays only for the very request that was recorded: a changed prompt or
+    schema fails the test (re-record) instead of silently replaying a stale answer."""
+    return {
+        "match_on": ["method", "scheme", "host", "port", "path", "body"],
+        "filter_headers": ["authorization"],
+        "decode_compressed_response": True,
+    }

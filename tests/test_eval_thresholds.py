@@ -28,15 +28,6 @@ CASSETTE = CASSETTE_DIR / "test_extraction_suite_meets_thresholds.yaml"
 
 
 @pytest.fixture(scope="module")
-def vcr_config() -> dict[str, object]:
-    return {
-        "match_on": ["method", "scheme", "host", "port", "path", "body"],
-        "filter_headers": ["authorization"],
-        "decode_compressed_response": True,
-    }
-
-
-@pytest.fixture(scope="module")
 def vcr_cassette_dir() -> str:
     return str(CASSETTE_DIR)
 
