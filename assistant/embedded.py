@@ -217,6 +217,9 @@ class EmbeddedServer:
             "--model", str(self.model_file), "--model_alias", self.model.name,
             "--host", o.host, "--port", str(o.port), "--n_ctx", str(o.ctx),
             "--n_threads", str(o.threads or os.cpu_count() or 2), "--n_batch", str(o.batch),
+            # Logits are only needed for the last token; keeping them for every position makes each
+            # saved prompt state copy an n_ctx x vocabulary array (5 GB at 8,192 tokens).
+            "--logits_all", "false",
         ]
         if o.ram_cache_bytes > 0:
             command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]

@@ -30,10 +30,11 @@ class Settings(BaseSettings):
     embedded_ctx: int = 8192
     # Saved prompt states, so recruiters sharing the server do not evict each other's cached prefix.
     # llama-cpp-python counts only the KV state (~35 MB here) against this budget, but every saved state
-    # also copies n_batch x vocabulary logits (128 x 151,936 x 4 bytes = 78 MB): 512 MiB holds about 15
-    # states and really uses about 1.7 GB. With its old defaults (2 GiB, n_batch 512) it grew to an OOM.
-    embedded_ram_cache_bytes: int = 512 * 1024**2
-    embedded_batch: int = 128
+    # also copies the logits buffer: n_batch x 151,936 x 4 bytes (311 MB at n_batch 512) once the server
+    # runs with logits_all off, as we start it; with its default (on) each copy is n_ctx rows, 5 GB, and
+    # the server ran out of memory after a few turns. 256 MiB keeps about 7 states, 2.4 GB in all.
+    embedded_ram_cache_bytes: int = 256 * 1024**2
+    embedded_batch: int = 512
     embedded_start_timeout_s: float = 180.0
     # Read each side's fixed prompt once at start-up, so the first recruiter turn is not a cold read.
     embedded_warm_up: bool = True

@@ -76,6 +76,35 @@ def metrics(results: list[Result]) -> dict[str, float]:
     }
 
 
+@dataclass(frozen=True)
+class RetrievalRun:
+    embedder: str
+    passages_embedded: int
+    ingest_seconds: float
+    results: list[Result]
+    scores: dict[str, float]
+
+
+def run(settings: Settings, embedder: str | None = None) -> RetrievalRun:
+    """Ingest the playbook into a scratch collection and rank every situation against it."""
+    situations = load_situations()
+    with tempfile.TemporaryDirectory(prefix="debrief-retrieval-") as scratch:
+        settings = settings.model_copy(
+            update={"data_dir": Path(scratch), "chroma_url": None, "chroma_path": Path(scratch) / "chroma"}
+        )
+        if embedder:
+            settings = settings.model_copy(update={"embedder": embedder})
+        playbook = Playbook.from_settings(settings)
+        started = time.perf_counter()
+        report = playbook.ingest()
+        ingest_s = time.perf_counter() - started
+        results = evaluate(playbook, situations)
+    scores = metrics(results)
+    latencies = sorted(r.seconds for r in results)
+    scores["median_query_ms"] = round(1000 * latencies[len(latencies) // 2], 1)
+    return RetrievalRun(settings.embedder, report.embedded, ingest_s, results, scores)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default=None, help="default: DEBRIEF_EMBEDDER")
@@ -83,29 +112,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     args = parser.parse_args(argv)
 
-    situations = load_situations()
-    with tempfile.TemporaryDirectory(prefix="debrief-retrieval-") as scratch:
-        settings = Settings(data_dir=Path(scratch), chroma_url=None, chroma_path=Path(scratch) / "chroma")
-        if args.embedder:
-            settings = settings.model_copy(update={"embedder": args.embedder})
-        playbook = Playbook.from_settings(settings)
-        started = time.perf_counter()
-        report = playbook.ingest()
-        ingest_s = time.perf_counter() - started
-        results = evaluate(playbook, situations)
-
-    scores = metrics(results)
-    latencies = sorted(r.seconds for r in results)
-    scores["median_query_ms"] = round(1000 * latencies[len(latencies) // 2], 1)
+    measured = run(Settings(), args.embedder)
+    scores = measured.scores
     if args.verbose:
-        for result in results:
+        for result in measured.results:
             if result.rank != 1:
                 print(f"{result.situation.id}: rank {result.rank}; wanted {list(result.situation.relevant)}, "
                       f"got {list(result.ranking[:3])}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"embedder": settings.embedder, **scores}))
+        print(json.dumps({"embedder": measured.embedder, **scores}))
     else:
-        print(f"embedder {settings.embedder}: {report.embedded} passages embedded in {ingest_s:.1f} s")
+        print(f"embedder {measured.embedder}: {measured.passages_embedded} passages embedded in "
+              f"{measured.ingest_seconds:.1f} s")
         print(f"situations {scores['situations']:.0f}  hit@1 {scores['hit@1']:.3f}  hit@3 {scores['hit@3']:.3f}  "
               f"MRR {scores['mrr']:.3f}  median query {scores['median_query_ms']} ms")
     return 0

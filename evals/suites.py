@@ -182,10 +182,34 @@ def _not_available(suite: Suite, module: str) -> Callable[[SuiteContext], SuiteR
     return run
 
 
+def _retrieval_suite(context: SuiteContext) -> SuiteResult:
+    """Playbook retrieval needs no chat model: the embedder and Chroma only."""
+    from rich.table import Table
+
+    from evals import retrieval
+
+    context.console.print("retrieval: ingesting the playbook into a scratch collection ...")
+    measured = retrieval.run(context.settings)
+    s = measured.scores
+    table = Table(title=f"Playbook retrieval ({measured.embedder}, {s['situations']:.0f} situations)")
+    for column in ("hit@1", "hit@3", "MRR", "median query ms"):
+        table.add_column(column, justify="right")
+    table.add_row(f"{s['hit@1']:.3f}", f"{s['hit@3']:.3f}", f"{s['mrr']:.3f}", f"{s['median_query_ms']}")
+    markdown = (
+        f"## Playbook retrieval\n\nEmbedder `{measured.embedder}`, {s['situations']:.0f} situations "
+        f"(`evals/datasets/retrieval/`), {measured.passages_embedded} passages ingested in "
+        f"{measured.ingest_seconds:.1f} s.\n\n| hit@1 | hit@3 | MRR | median query |\n|---:|---:|---:|---:|\n"
+        f"| {s['hit@1']:.3f} | {s['hit@3']:.3f} | {s['mrr']:.3f} | {s['median_query_ms']} ms |\n"
+    )
+    if context.results is None:
+        context.results = context.options.out or RESULTS_DIR / "retrieval"
+    return SuiteResult(tables=[table], markdown=markdown)
+
+
 SuiteRunner = Callable[[SuiteContext], SuiteResult]
 SUITE_RUNNERS: dict[Suite, SuiteRunner] = {
     Suite.EXTRACTION: _extraction_suite,
-    Suite.RETRIEVAL: _not_available(Suite.RETRIEVAL, "evals.retrieval"),
+    Suite.RETRIEVAL: _retrieval_suite,
     Suite.DRAFTS: _not_available(Suite.DRAFTS, "evals.drafts"),
 }
 

@@ -41,7 +41,7 @@ def test_extraction_suite_meets_thresholds(request: pytest.FixtureRequest, recor
     thresholds = load_thresholds()
     # Everything that shapes the request bodies is pinned, so the environment cannot break the replay.
     settings = Settings(data_dir=tmp_path, create_dev_key=False, api_keys="", llm_max_retries=0,
-                        history_block_turns=4)
+                        history_block_turns=0)
     model = chat_model(Endpoint(thresholds.base_url, thresholds.model, "not-needed"), settings)
     outcome = run_extraction(model, select_cases(thresholds.cases), settings, baseline=False)
 
