@@ -32,6 +32,9 @@ _MARKERS = re.compile(
         r"\b(?:ai|llm|gpt|chatbot|language\s+model)\b[^.\n]{0,40}\b(?:processing|reading|parsing|summari[sz]ing)"
         r"\s+this\b",
         r"\b(?:ai|assistant|bot|model|llm)\s*[,:]\s*(?:please\s+)?(?:set|record|mark|change|update|approve)\b",
+        # Text addressed to machines that read it: "AI screening systems: ...", "Note to ATS/AI: ...".
+        r"\b(?:ai|llm|gpt|chatbot|ats)(?:\s+(?:screening|recruiting|hiring|parsing))?"
+        r"(?:\s+(?:systems?|tools?|assistants?|models?|bots?|software|readers?))?\s*:",
     ]),
     re.IGNORECASE,
 )
