@@ -6,6 +6,7 @@ recruiters get.
 
 from __future__ import annotations
 
+import builtins
 import queue
 import threading
 import time
@@ -122,7 +123,7 @@ class Debriefs:
         with self._store.session() as s:
             return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
 
-    def list(self, recruiter_id: str) -> list[Debrief]:
+    def list(self, recruiter_id: str) -> builtins.list[Debrief]:
         with self._store.session() as s:
             rows = s.scalars(
                 select(DebriefRow).where(DebriefRow.recruiter_id == recruiter_id)
@@ -232,7 +233,7 @@ class Debriefs:
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _history(self, debrief: Debrief, before_seq: int) -> list[PastTurn]:
+    def _history(self, debrief: Debrief, before_seq: int) -> builtins.list[PastTurn]:
         """Earlier turns the model sees: a window that moves in blocks, so that between block
         boundaries each turn only appends to the previous prompt and the server's cache holds."""
         turns = [

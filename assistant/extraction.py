@@ -137,6 +137,7 @@ class Extractor:
         """One model call. With `on_progress` the answer is streamed and each chunk reported."""
         messages, hashes = self.build_messages(side, history, newest, record)
         model = self._bound[side]
+        usage: dict[str, Any]
         try:
             if on_progress is None:
                 reply = model.invoke(messages)
@@ -186,7 +187,7 @@ def _stream_arguments(
             return tool_arguments(chunk), dict(chunk.usage_metadata or {})
         count += 1
         on_progress(count)
-        arguments.extend(part["args"] for part in chunk.tool_call_chunks if part.get("args"))
+        arguments.extend(part["args"] or "" for part in chunk.tool_call_chunks if part.get("args"))
         if isinstance(chunk.content, str):
             content.append(chunk.content)
         if chunk.usage_metadata:
