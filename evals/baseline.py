@@ -111,7 +111,10 @@ class Baseline:
     def __init__(self, model: BaseChatModel, prompts: PromptLibrary) -> None:
         self._prompts = prompts
         self._bound = {
-            side: model.bind_tools([record_tool(side)], tool_choice=TOOL_NAME, max_tokens=MAX_OUTPUT_TOKENS)
+            # As extra_body: llama.cpp ignores the max_completion_tokens that a max_tokens argument becomes.
+            side: model.bind_tools(
+                [record_tool(side)], tool_choice=TOOL_NAME, extra_body={"max_tokens": MAX_OUTPUT_TOKENS}
+            )
             for side in SIDES
         }
 
