@@ -11,6 +11,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -206,10 +207,20 @@ class EmbeddedServer:
             return False
         return response.status_code == 200 and self.model.name in response.text
 
+    def _port_taken(self) -> bool:
+        with socket.socket() as probe:
+            probe.settimeout(1.0)
+            return probe.connect_ex((self.options.host, self.options.port)) == 0
+
     def start(self) -> None:
         # Another Debrief process on this machine may already serve the same model: share it.
         if self._serving_our_model():
             return
+        if self._port_taken():
+            raise ModelUnavailable(
+                f"{self.options.host}:{self.options.port} is taken by something that is not serving "
+                f"{self.model.name} (or is too busy to answer); set DEBRIEF_EMBEDDED_PORT to a free port"
+            )
         o = self.options
         o.log_file.parent.mkdir(parents=True, exist_ok=True)
         command = [

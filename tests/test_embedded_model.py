@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -20,7 +21,14 @@ pytestmark = pytest.mark.embedded
 @pytest.fixture(scope="module")
 def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     data = tmp_path_factory.mktemp("embedded")
-    settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'db.sqlite'}", llm_base_url=None)
+    # A port of its own: a model server already running on the default port (a developer's) is not this
+    # test's to use, and its start-up path is what the test covers.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(
+        data_dir=data, database_url=f"sqlite:///{data / 'db.sqlite'}", llm_base_url=None, embedded_port=port
+    )
     runtime = ModelRuntime(settings)
     endpoint = runtime.start()
     service = Service(settings, model=chat_model(endpoint, settings), store=Store(settings.resolved_database_url))
