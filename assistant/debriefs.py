@@ -74,7 +74,7 @@ ProgressEvent = tuple[str, dict[str, Any]]
 class Debriefs:
     def __init__(
         self, store: Store, extractor: Extractor, flows_dir: Path, max_message_chars: int = 8000,
-        history_block_turns: int = 4, guidance: GuidanceSource | None = None,
+        history_block_turns: int = 0, guidance: GuidanceSource | None = None,
     ) -> None:
         self._store = store
         self._extractor = extractor
@@ -236,13 +236,13 @@ class Debriefs:
     def _history(self, debrief: Debrief, before_seq: int) -> builtins.list[PastTurn]:
         """Earlier turns the model sees: a window that moves in blocks, so that between block
         boundaries each turn only appends to the previous prompt and the server's cache holds."""
+        if self._block == 0:
+            return []
         turns = [
             PastTurn((m.details or {}).get("question_before"), m.text)
             for m in debrief.transcript
             if m.role == "recruiter" and m.status == "done" and m.seq < before_seq
         ]
-        if self._block == 0:
-            return []
         start = max(0, (len(turns) // self._block) * self._block - self._block)
         return turns[start:]
 

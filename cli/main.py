@@ -36,9 +36,13 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _local_service() -> tuple[Service, str]:
-    """An engine on a throwaway in-memory store: terminal debriefs are not kept."""
-    settings = get_settings().model_copy(update={"create_dev_key": False, "api_keys": ""})
+def _local_service(with_guidance: bool = True) -> tuple[Service, str]:
+    """An engine on a throwaway in-memory store: terminal debriefs are not kept. Without guidance the
+    playbook is neither ingested at start nor searched each turn, which only prints could use."""
+    update: dict[str, object] = {"create_dev_key": False, "api_keys": ""}
+    if not with_guidance:
+        update |= {"playbook_auto_ingest": False, "guidance_per_turn": 0}
+    settings = get_settings().model_copy(update=update)
     service = Service(settings, store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("terminal"))
     return service, recruiter.id
@@ -118,7 +122,8 @@ def extract(
     messages = read_messages(file)
     if not messages:
         raise typer.BadParameter("the file holds no messages", param_hint="FILE")
-    service, recruiter = _local_service()
+    # The record is all that is printed: playbook guidance would be computed for nothing.
+    service, recruiter = _local_service(with_guidance=False)
     try:
         debrief = service.debriefs.open(recruiter, kind)
         for number, text in enumerate(messages, start=1):
