@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Recruiter
 from assistant.debriefs import Debriefs
+from assistant.drafts import Drafts
 from assistant.playbook import Playbook
 from assistant.service import Service
 
@@ -37,3 +38,10 @@ def current_recruiter(
 RecruiterDep = Annotated[Recruiter, Depends(current_recruiter)]
 DebriefsDep = Annotated[Debriefs, Depends(get_debriefs)]
 PlaybookDep = Annotated[Playbook, Depends(get_playbook)]
+
+
+def get_drafts(service: Annotated[Service, Depends(get_service)]) -> Drafts:
+    return service.drafts
+
+
+DraftsDep = Annotated[Drafts, Depends(get_drafts)]

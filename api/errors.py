@@ -7,8 +7,11 @@ from fastapi.responses import JSONResponse
 
 from assistant.access import AccessDenied
 from assistant.errors import (
+    ApprovalBlocked,
     DebriefError,
     DebriefNotFound,
+    DraftClosed,
+    DraftNotFound,
     InvalidInput,
     MessagePending,
     ModelOutputInvalid,
@@ -20,6 +23,9 @@ from assistant.errors import (
 STATUS: dict[type[DebriefError], int] = {
     AccessDenied: 401,
     DebriefNotFound: 404,
+    DraftNotFound: 404,
+    DraftClosed: 409,
+    ApprovalBlocked: 409,
     InvalidInput: 422,
     MessagePending: 409,
     NothingToRetry: 409,

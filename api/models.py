@@ -98,3 +98,105 @@ class SearchOut(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+DraftType = Literal["candidate_feedback_email", "candidate_coaching_note", "revised_job_spec", "client_follow_up"]
+
+
+class CreateDraft(BaseModel):
+    type: DraftType
+    instructions: str | None = Field(
+        default=None, max_length=2000, description="Tone, length or emphasis; the facts come from the record."
+    )
+    original_spec: str | None = Field(
+        default=None, max_length=20_000, description="The job spec to revise (revised_job_spec only)."
+    )
+
+
+class EditDraft(BaseModel):
+    text: str = Field(max_length=20_000, description="The whole draft as the recruiter wants it.")
+
+
+class ApproveDraft(BaseModel):
+    override_reason: str | None = Field(
+        default=None, max_length=2000,
+        description="Required when blocking findings remain: why they are acceptable. Logged with the approval.",
+    )
+
+
+class FindingOut(BaseModel):
+    rule: str
+    category: str
+    severity: Literal["blocking", "advisory"]
+    start: int
+    end: int
+    text: str
+    explanation: str
+    source: str | None = None
+
+
+class SentenceOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    status: Literal["supported", "unsupported", "no_claim"]
+    refs: list[str] = Field(description="Record values (e.g. strengths[0]), playbook:<entry>, spec:<n>, instructions")
+    unsupported: list[str] = Field(description="Figures, names and words no source states")
+
+
+class EvidenceOut(BaseModel):
+    field: str
+    value: str
+    quote: str
+    side: str
+
+
+class ChangeOut(BaseModel):
+    kind: Literal["added", "removed", "changed"]
+    before: str | None
+    after: str | None
+    cause: EvidenceOut | None
+
+
+class VersionOut(BaseModel):
+    number: int
+    author: str = Field(description="model, template, or the id of the recruiter who edited it")
+    text: str
+    created_at: datetime
+    grounding: list[SentenceOut]
+    findings: list[FindingOut]
+    blocking: int
+    redline: list[ChangeOut] | None = None
+
+
+class DraftOut(BaseModel):
+    id: str
+    debrief_id: str
+    type: DraftType
+    status: Literal["draft", "edited", "approved", "discarded"]
+    author: str = Field(description="The model that wrote version 1, or 'template'")
+    notices: list[str]
+    override_reason: str | None
+    decided_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    current: VersionOut
+    model_text: str = Field(description="Version 1, as the model (or template) wrote it")
+    versions: int
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    at: str
+    recruiter_id: str
+    action: str
+    draft_id: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditOut(BaseModel):
+    intact: bool = Field(description="False when a stored event was changed, removed or reordered")
+    broken_at: int | None
+    events: list[AuditEventOut]

@@ -31,3 +31,15 @@ class MessagePending(DebriefError):
 
 class PlaybookUnavailable(DebriefError):
     """The embedding model or the Chroma store cannot be used: a broken install or a server that is down."""
+
+
+class DraftNotFound(DebriefError):
+    pass
+
+
+class DraftClosed(DebriefError):
+    """The draft was approved or discarded: it can no longer change."""
+
+
+class ApprovalBlocked(DebriefError):
+    """A blocking compliance or disclosure finding is unresolved and no override reason was given."""

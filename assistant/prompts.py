@@ -33,8 +33,8 @@ class PromptLibrary:
 
     def render(self, name: str, **variables: Any) -> RenderedPrompt:
         template = self._env.get_template(name)
-        return RenderedPrompt(name, template.render(**variables).strip(), self._sha256(name))
+        return RenderedPrompt(name, template.render(**variables).strip(), self.sha256(name))
 
     @lru_cache(maxsize=64)  # noqa: B019 - one library per process; templates do not change at run time
-    def _sha256(self, name: str) -> str:
+    def sha256(self, name: str) -> str:
         return hashlib.sha256((self._dir / name).read_bytes()).hexdigest()

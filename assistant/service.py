@@ -9,6 +9,8 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.access import Keys
 from assistant.debriefs import Debriefs
+from assistant.drafting import DraftWriter
+from assistant.drafts import Drafts
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
@@ -36,6 +38,7 @@ class Service:
         self._model = model
         self._runtime: ModelRuntime | None = None
         self._debriefs: Debriefs | None = None
+        self._drafts: Drafts | None = None
         self._playbook = playbook
         self.dev_key: str | None = None
 
@@ -57,6 +60,11 @@ class Service:
                 self.playbook, self.settings.guidance_per_turn, self.settings.guidance_min_similarity
             ),
         )
+        self._drafts = Drafts(
+            self.store, DraftWriter(self._model, self.prompts, self.settings.draft_max_tokens),
+            max_unsupported_share=self.settings.draft_max_unsupported_share,
+            max_spec_chars=self.settings.max_spec_chars,
+        )
         if self.settings.playbook_auto_ingest:
             try:
                 report = self.playbook.ingest()
@@ -77,6 +85,12 @@ class Service:
         if self._debriefs is None:
             raise RuntimeError("Service.start() has not been called")
         return self._debriefs
+
+    @property
+    def drafts(self) -> Drafts:
+        if self._drafts is None:
+            raise RuntimeError("Service.start() has not been called")
+        return self._drafts
 
     def stop(self) -> None:
         if self._runtime:

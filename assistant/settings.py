@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     # misses the newest message's facts); the record so far carries what corrections need.
     history_block_turns: int = Field(default=0, ge=0)
 
+    # Drafts: the longest a draft may run (a revised job spec is the longest, about 500 tokens), and the
+    # share of a model draft's factual sentences the debrief may fail to support before the template's
+    # draft is used instead.
+    draft_max_tokens: int = Field(default=900, ge=50)
+    draft_max_unsupported_share: float = Field(default=0.5, ge=0, le=1)
+    max_spec_chars: int = Field(default=20_000, ge=100)
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'debrief.db'}"

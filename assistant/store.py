@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     select,
@@ -90,6 +91,64 @@ class GuidanceRow(Base):
     text: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DraftRow(Base):
+    """A draft written for a debrief: its versions, its state and the recruiter who decided on it."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | edited | approved | discarded
+    # Who wrote version 1: the model's name, or "template" when the fallback wrote it.
+    author: Mapped[str] = mapped_column(String(200))
+    prompt_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    original_spec: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the recruiter must know about how the draft was written (left-out remarks, fallback, ...).
+    notices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    versions: Mapped[list[DraftVersionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="DraftVersionRow.number"
+    )
+
+
+class DraftVersionRow(Base):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    # "model", "template" or the id of the recruiter who edited it.
+    author: Mapped[str] = mapped_column(String(200))
+    # The checks of this version's text: grounding, lint and disclosure findings, job-spec redline.
+    review: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditRow(Base):
+    """One event in a debrief's hash-chained audit log. No foreign key to the debrief: the log must
+    outlive an erased debrief (with its personal details removed)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("debrief_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    # ISO text, not a DateTime: the hash covers it, and it must read back byte for byte on every database.
+    at: Mapped[str] = mapped_column(String(40))
+    recruiter_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    draft_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def make_engine(url: str) -> Engine:

@@ -12,10 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from assistant.access import Recruiter
+from assistant.drafting import DraftKind
+from assistant.drafts import Draft
 from assistant.embedded import ModelFileError
 from assistant.errors import DebriefError
 from assistant.guidance import GuidanceNote
 from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
+from assistant.redline import read_spec_upload
 from assistant.schema import SIDES
 from assistant.service import Service
 from assistant.settings import get_settings
@@ -136,6 +140,65 @@ def extract(
         raise typer.Exit(1) from exc
     finally:
         service.stop()
+
+
+@app.command()
+def draft(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                         help="Recruiter messages, one per paragraph")],
+    draft_type: Annotated[str, typer.Option("--type", "-t", help=", ".join(k.value for k in DraftKind))],
+    kind: KindOption = "client",
+    spec: Annotated[Path | None, typer.Option(
+        exists=True, dir_okay=False, help="The original job spec, .md or .txt (revised_job_spec)")] = None,
+    instructions: Annotated[str | None, typer.Option(help="Tone, length or emphasis")] = None,
+) -> None:
+    """Debrief from a file of messages, then write a draft: streamed to stderr as it is written, the
+    checked draft on stdout, its findings and unsupported sentences on stderr. Nothing is sent."""
+    _check_kind(kind)
+    messages = read_messages(file)
+    if not messages:
+        raise typer.BadParameter("the file holds no messages", param_hint="FILE")
+    original = None
+    if spec is not None:
+        try:
+            original = read_spec_upload(spec.name, spec.read_bytes(), get_settings().max_spec_chars * 4)
+        except DebriefError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--spec") from exc
+    service, recruiter_id = _local_service()
+    try:
+        debrief = service.debriefs.open(recruiter_id, kind)
+        for number, text in enumerate(messages, start=1):
+            err.print(f"[dim]message {number}/{len(messages)}[/dim]")
+            service.debriefs.post_message(recruiter_id, debrief.id, text)
+        recruiter = Recruiter(recruiter_id, "terminal")
+        for event in service.drafts.stream_create(recruiter, debrief.id, draft_type, instructions, original):
+            if isinstance(event, Draft):
+                _print_draft(event)
+            elif event[0] == "delta":
+                err.print(event[1]["text"], end="", style="dim", highlight=False)
+    except DebriefError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        service.stop()
+
+
+def _print_draft(result: Draft) -> None:
+    version = result.current
+    err.print()
+    for notice in result.notices:
+        err.print(f"[yellow]{notice}[/yellow]")
+    for finding in version.review.findings:
+        colour = "red" if finding.severity == "blocking" else "yellow"
+        label = f"[{colour}]{finding.severity}: {finding.category}[/{colour}]"
+        err.print(f"{label} \"{finding.text}\": {finding.explanation}", highlight=False)
+    for sentence in version.review.unsupported:
+        missing = ", ".join(sentence.unsupported)
+        err.print(f"[magenta]not in the debrief:[/magenta] {sentence.text} [dim]({missing})[/dim]", highlight=False)
+    for change in version.review.redline or []:
+        cause = f" <- {change.cause.side}: \"{change.cause.quote}\"" if change.cause else " (no cause in the debrief)"
+        err.print(f"[cyan]{change.kind}[/cyan] {change.before or ''} -> {change.after or ''}{cause}", highlight=False)
+    sys.stdout.write(version.text.rstrip() + "\n")
 
 
 def _print_note(note: GuidanceNote) -> None:

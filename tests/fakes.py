@@ -13,12 +13,13 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
 Update = dict[str, str]
-Script = Callable[[list[BaseMessage]], list[Update] | dict[str, Any]]
+Script = Callable[[list[BaseMessage]], list[Update] | dict[str, Any] | str]
 
 
 class ScriptedChatModel(BaseChatModel):
     """Answers each call with the next scripted list of updates, as a forced record_updates call
-    (or, for a scripted dict, with that whole record as the eval baseline's write_record call)."""
+    (for a scripted dict, with that whole record as the eval baseline's write_record call; for a
+    string, with that text, as a draft)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     script: Any
@@ -37,7 +38,7 @@ class ScriptedChatModel(BaseChatModel):
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
         return self
 
-    def _next_updates(self, messages: list[BaseMessage]) -> list[Update]:
+    def _next_updates(self, messages: list[BaseMessage]) -> Any:
         if callable(self.script):
             return self.script(messages)
         if self._iterator is None:
@@ -55,6 +56,9 @@ class ScriptedChatModel(BaseChatModel):
         if self.fail_with is not None:
             raise self.fail_with
         updates = self._next_updates(messages)
+        if isinstance(updates, str):
+            usage = {"input_tokens": 100, "output_tokens": len(updates) // 4, "total_tokens": 0}
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=updates, usage_metadata=usage))])
         # A dict is a whole record, answered as the eval baseline's write_record call.
         name, args = (
             ("write_record", updates) if isinstance(updates, dict) else ("record_updates", {"updates": updates})
