@@ -31,3 +31,20 @@ class MessagePending(DebriefError):
 
 class PlaybookUnavailable(DebriefError):
     """The embedding model or the Chroma store cannot be used: a broken install or a server that is down."""
+
+
+class ModelPaused(ModelUnavailable):
+    """The endpoint failed too often in a row; calls are refused without trying until the cool-down ends."""
+
+    def __init__(self, failures: int, retry_after_s: float) -> None:
+        super().__init__(f"the model endpoint failed {failures} times in a row; calls paused for {retry_after_s:.0f} s")
+        self.failures = failures
+        self.retry_after_s = retry_after_s
+
+
+class TooManyRequests(DebriefError):
+    """A recruiter (or an unauthenticated address) used up its request allowance for now."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__(f"too many requests: try again in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s
