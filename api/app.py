@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from api import errors
+from api.body_limit import BodyLimit
 from api.routes import debriefs, drafts, playbook
 from assistant.service import Service
 from assistant.settings import get_settings
@@ -46,6 +47,7 @@ def create_app(service: Service | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=(service.settings if service else get_settings()).max_request_bytes)
     app.include_router(debriefs.router)
     app.include_router(drafts.router)
     app.include_router(playbook.router)

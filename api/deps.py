@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from assistant.access import Recruiter
+from assistant.access import AccessDenied, Recruiter
 from assistant.debriefs import Debriefs
 from assistant.drafts import Drafts
 from assistant.playbook import Playbook
@@ -29,10 +29,18 @@ def get_playbook(service: Annotated[Service, Depends(get_service)]) -> Playbook:
 
 
 def current_recruiter(
+    request: Request,
     service: Annotated[Service, Depends(get_service)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Recruiter:
-    return service.keys.authenticate(credentials.credentials if credentials else None)
+    try:
+        recruiter = service.keys.authenticate(credentials.credentials if credentials else None)
+    except AccessDenied:
+        # Refused requests count against the caller's address, so guessing keys is limited too.
+        service.quota.take(f"address:{request.client.host if request.client else 'unknown'}")
+        raise
+    service.quota.take(f"recruiter:{recruiter.id}")
+    return recruiter
 
 
 RecruiterDep = Annotated[Recruiter, Depends(current_recruiter)]

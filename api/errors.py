@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -15,9 +17,11 @@ from assistant.errors import (
     InvalidInput,
     MessagePending,
     ModelOutputInvalid,
+    ModelPaused,
     ModelUnavailable,
     NothingToRetry,
     PlaybookUnavailable,
+    TooManyRequests,
 )
 
 STATUS: dict[type[DebriefError], int] = {
@@ -32,6 +36,7 @@ STATUS: dict[type[DebriefError], int] = {
     ModelOutputInvalid: 502,
     ModelUnavailable: 503,
     PlaybookUnavailable: 503,
+    TooManyRequests: 429,
 }
 
 MODEL_HINT = (
@@ -40,9 +45,26 @@ MODEL_HINT = (
 )
 
 
+PAUSED_HINT = (
+    "The language model endpoint failed {failures} times in a row, so turns are paused for {seconds} s "
+    "(DEBRIEF_LLM_BREAKER_COOLDOWN_S) instead of each waiting out DEBRIEF_LLM_TIMEOUT_S: check "
+    "DEBRIEF_LLM_BASE_URL (or, for the embedded model, its log). Your message was kept: "
+    "POST /debriefs/{{id}}/retry after the pause."
+)
+
+
+def retry_after(exc: DebriefError) -> int | None:
+    """Seconds for a Retry-After header, when the error knows when trying again can work."""
+    if isinstance(exc, ModelPaused | TooManyRequests):
+        return max(1, math.ceil(exc.retry_after_s))
+    return None
+
+
 def status_and_detail(exc: DebriefError) -> tuple[int, str]:
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     detail = MODEL_HINT if isinstance(exc, ModelUnavailable) else str(exc)
+    if isinstance(exc, ModelPaused):
+        detail = PAUSED_HINT.format(failures=exc.failures, seconds=retry_after(exc))
     if isinstance(exc, ModelOutputInvalid):
         detail = f"The model's answer could not be read ({exc}). Your message was kept: retry it."
     return status, detail
@@ -52,5 +74,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DebriefError)
     async def _domain_error(_request: Request, exc: DebriefError) -> JSONResponse:
         status, detail = status_and_detail(exc)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        if (seconds := retry_after(exc)) is not None:
+            headers["Retry-After"] = str(seconds)
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)

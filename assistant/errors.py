@@ -43,3 +43,20 @@ class DraftClosed(DebriefError):
 
 class ApprovalBlocked(DebriefError):
     """A blocking compliance or disclosure finding is unresolved and no override reason was given."""
+
+
+class ModelPaused(ModelUnavailable):
+    """The endpoint failed too often in a row; calls are refused without trying until the cool-down ends."""
+
+    def __init__(self, failures: int, retry_after_s: float) -> None:
+        super().__init__(f"the model endpoint failed {failures} times in a row; calls paused for {retry_after_s:.0f} s")
+        self.failures = failures
+        self.retry_after_s = retry_after_s
+
+
+class TooManyRequests(DebriefError):
+    """A recruiter (or an unauthenticated address) used up its request allowance for now."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__(f"too many requests: try again in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s

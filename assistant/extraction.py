@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
+from assistant.breaker import Breaker
 from assistant.errors import ModelOutputInvalid, ModelUnavailable
 from assistant.prompts import PromptLibrary
+from assistant.redaction import Redactor
 from assistant.schema import ProposedUpdate, Record, Side, specs_for
 
 TOOL_NAME = "record_updates"
@@ -93,8 +96,15 @@ def _escape(message: str) -> str:
 
 
 class Extractor:
-    def __init__(self, chat_model: BaseChatModel, prompts: PromptLibrary) -> None:
+    def __init__(
+        self, chat_model: BaseChatModel, prompts: PromptLibrary, breaker: Breaker | None = None,
+        redact: bool = False,
+    ) -> None:
+        """`breaker` fails turns fast while the endpoint is down; `redact` keeps contact details out of
+        prompts sent off this machine (see assistant/redaction.py)."""
         self._prompts = prompts
+        self._breaker = breaker
+        self._redact = redact
         self._bound = {
             side: chat_model.bind_tools([update_tool(side)], tool_choice=TOOL_NAME)
             for side in ("candidate", "client")
@@ -136,19 +146,26 @@ class Extractor:
     ) -> Extraction:
         """One model call. With `on_progress` the answer is streamed and each chunk reported."""
         messages, hashes = self.build_messages(side, history, newest, record)
+        # Quotes come back with the originals restored, so the evidence gate checks the recruiter's words.
+        redactor = Redactor() if self._redact else None
+        if redactor:
+            messages = redactor.redact_messages(messages)
         model = self._bound[side]
         usage: dict[str, Any]
         try:
-            if on_progress is None:
-                reply = model.invoke(messages)
-                assert isinstance(reply, AIMessage)
-                args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
-            else:
-                args, usage = _stream_arguments(model.stream(messages), on_progress)
-        except ModelOutputInvalid:
+            with self._breaker.call() if self._breaker else nullcontext():
+                if on_progress is None:
+                    reply = model.invoke(messages)
+                    assert isinstance(reply, AIMessage)
+                    args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
+                else:
+                    args, usage = _stream_arguments(model.stream(messages), on_progress)
+        except (ModelOutputInvalid, ModelUnavailable):
             raise
         except Exception as exc:  # the client raises many transport types; all mean the same here
             raise ModelUnavailable(str(exc)) from exc
+        if redactor:
+            args = redactor.restore(args)
         return Extraction(
             proposed=_parse_updates(args),
             input_tokens=int(usage.get("input_tokens", 0)),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import httpx
+import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 
 from assistant.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
+from assistant.errors import ModelOutputInvalid
 from assistant.settings import Settings
 
 
@@ -25,7 +29,7 @@ def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
         model=endpoint.model,
         api_key=endpoint.api_key,  # type: ignore[arg-type]
         temperature=0,
-        timeout=settings.llm_timeout_s,
+        timeout=request_timeout(settings.llm_timeout_s),
         max_retries=settings.llm_max_retries,
         # The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
         # Sent as the classic `max_tokens`: llama.cpp's server ignores `max_completion_tokens`, the name
@@ -33,6 +37,40 @@ def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
         extra_body={"max_tokens": 600},
         stream_usage=True,
     )
+
+
+# A live host accepts a connection in milliseconds, even a busy llama.cpp (the kernel does it); one that
+# never completes the handshake is unreachable, and waiting the full read timeout for it only delays the 503.
+CONNECT_TIMEOUT_S = 10.0
+
+
+def request_timeout(timeout_s: float) -> httpx.Timeout:
+    """`timeout_s` bounds each wait for bytes (the whole answer when not streaming, the gap between chunks
+    when streaming); connecting gets at most CONNECT_TIMEOUT_S."""
+    return httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
+
+
+def is_endpoint_fault(exc: BaseException) -> bool:
+    """Failures that say the endpoint is down or overloaded, as opposed to a request it refused (a 400
+    for one over-long prompt must not pause every recruiter's turns)."""
+    if isinstance(exc, ModelOutputInvalid):
+        return False  # it answered, just not readably
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code >= 500 or exc.status_code in (408, 429)
+    return not isinstance(exc, openai.OpenAIError) or isinstance(exc, openai.APIConnectionError)
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def base_url_of(model: BaseChatModel) -> str | None:
+    """Where the model's requests go; None for an in-process model (a test's scripted fake)."""
+    url = getattr(model, "openai_api_base", None)
+    return str(url) if url else None
+
+
+def is_loopback(base_url: str | None) -> bool:
+    return base_url is None or (urlsplit(base_url).hostname or "").lower() in LOOPBACK_HOSTS
 
 
 _last_shown: dict[str, int] = {}

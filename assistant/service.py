@@ -8,15 +8,18 @@ import threading
 from langchain_core.language_models import BaseChatModel
 
 from assistant.access import Keys
+from assistant.breaker import Breaker
 from assistant.debriefs import Debriefs
 from assistant.drafting import DraftWriter
 from assistant.drafts import Drafts
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
-from assistant.llm import ModelRuntime, chat_model
+from assistant.llm import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.playbook import Playbook
 from assistant.prompts import PromptLibrary
+from assistant.quota import Quota
+from assistant.redaction import should_redact
 from assistant.schema import SIDES
 from assistant.settings import Settings
 from assistant.store import Store
@@ -41,6 +44,7 @@ class Service:
         self._drafts: Drafts | None = None
         self._playbook = playbook
         self.dev_key: str | None = None
+        self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
 
     def start(self) -> Service:
         self.keys.sync_configured(self.settings.api_keys)
@@ -49,7 +53,12 @@ class Service:
         if self._model is None:
             self._runtime = ModelRuntime(self.settings)
             self._model = chat_model(self._runtime.start(), self.settings)
-        extractor = Extractor(self._model, self.prompts)
+        s = self.settings
+        extractor = Extractor(
+            self._model, self.prompts,
+            breaker=Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault),
+            redact=should_redact(s.redact_pii, base_url_of(self._model)),
+        )
         if self._runtime and self._runtime.server and self.settings.embedded_warm_up:
             threading.Thread(target=_warm_up, args=(extractor,), daemon=True, name="warm-up").start()
         self._debriefs = Debriefs(

@@ -22,6 +22,13 @@ class Settings(BaseSettings):
     # Far below the openai client's 10-minute default; a cold turn on 2 CPU cores takes about 30 s.
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_retries: int = Field(default=1, ge=0)
+    # After this many endpoint failures in a row, turns fail at once (503) for the cool-down, then one
+    # trial call decides: a hung endpoint otherwise holds every recruiter's turn for the full timeout.
+    llm_breaker_failures: int = Field(default=5, ge=1)
+    llm_breaker_cooldown_s: float = Field(default=30.0, gt=0)
+    # Emails, phone numbers and postal addresses become placeholders before text leaves the machine.
+    # "auto": on when the endpoint's host is not loopback.
+    redact_pii: Literal["auto", "on", "off"] = "auto"
 
     embedded_model: str = "qwen2.5-coder-1.5b"
     embedded_host: str = "127.0.0.1"
@@ -72,6 +79,13 @@ class Settings(BaseSettings):
     port: int = 8000
 
     max_message_chars: int = 8000
+    # Request bodies above this are refused (413) before they are read into memory.
+    max_request_bytes: int = Field(default=256 * 1024, ge=1)
+    # Requests per minute per recruiter key (per client address without a valid key); 0 turns it off.
+    # Counted in each worker process: with N workers a client can get up to N times this.
+    rate_limit_per_minute: int = Field(default=120, ge=0)
+    # Requests allowed in a quick burst before the per-minute rate applies.
+    rate_limit_burst: int = Field(default=20, ge=1)
     # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
     # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
     # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then

@@ -135,6 +135,8 @@ def overhead(sessions: int, turns: int) -> None:
         env = {
             "DEBRIEF_DATA_DIR": tmp, "DEBRIEF_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
             "DEBRIEF_API_KEYS": f"bench:{hash_key(key)}", "DEBRIEF_CREATE_DEV_KEY": "false",
+            # One key drives all the sessions: the per-key rate limit would measure itself, not a turn.
+            "DEBRIEF_RATE_LIMIT_PER_MINUTE": "0",
         }
         with Served("debrief_app", env) as debrief_url, Served("echo_app", env) as echo_url:
             # Warm both servers so connection set-up and first imports do not count.
