@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import debriefs, playbook
+from api.routes import debriefs, interviews, playbook
 from assistant.service import Service
 from assistant.settings import get_settings
 
@@ -47,6 +47,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(debriefs.router)
+    app.include_router(interviews.router)
     app.include_router(playbook.router)
 
     @app.get("/health", tags=["service"])

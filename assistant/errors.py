@@ -31,3 +31,7 @@ class MessagePending(DebriefError):
 
 class PlaybookUnavailable(DebriefError):
     """The embedding model or the Chroma store cannot be used: a broken install or a server that is down."""
+
+
+class InterviewNotFound(DebriefNotFound):
+    """Reported like a missing debrief (404): someone else's interview must not be told apart from none."""

@@ -12,6 +12,7 @@ from assistant.debriefs import Debriefs
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
+from assistant.interviews import Interviews
 from assistant.llm import ModelRuntime, chat_model
 from assistant.playbook import Playbook
 from assistant.prompts import PromptLibrary
@@ -77,6 +78,11 @@ class Service:
         if self._debriefs is None:
             raise RuntimeError("Service.start() has not been called")
         return self._debriefs
+
+    @property
+    def interviews(self) -> Interviews:
+        # Holds no state of its own beyond the store and the engine, so one per use costs nothing.
+        return Interviews(self.store, self.debriefs)
 
     def stop(self) -> None:
         if self._runtime:
