@@ -9,7 +9,6 @@ summary for the recruiter is left to the model elsewhere; the `summary` here is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -18,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from assistant.availability import StartWindow, notice_days, start_window
 from assistant.schema import Record, Side
+from assistant.topics import same_topic, topics
 
 
 class MismatchKind(StrEnum):
@@ -115,45 +115,6 @@ def _items(record: Record | None, name: str) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value if str(v).strip()]
     return [str(value)] if isinstance(value, str) and value.strip() else []
-
-
-# --- topics of free-text items -------------------------------------------------------------------------
-
-# Words that say how something went rather than what it was about; two items sharing only these are not
-# about the same topic ("strong answers" and "weak answers").
-_GENERIC = {
-    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by", "is", "was", "be", "been",
-    "his", "her", "their", "he", "she", "they", "it", "as", "from", "about", "that", "this", "very", "s", "i",
-    "him", "them", "we", "our", "you", "me", "my", "not", "no", "but", "so", "too", "just", "only", "also",
-    "experience", "experienced", "skill", "skills", "knowledge", "answer", "answers", "answered", "question",
-    "questions", "strong", "stronger", "strongest", "good", "great", "excellent", "solid", "weak", "weaker",
-    "poor", "limited", "lack", "lacks", "lacking", "little", "some", "bit", "lot", "much", "more", "less",
-    "quite", "really", "well", "went", "go", "going", "clear", "clearly", "example", "examples", "ability",
-    "level", "area", "areas", "felt", "feel", "think", "thinks", "thought", "worried", "concern", "concerned",
-    "concerns", "doubt", "doubts", "around", "story", "stories", "interview", "role", "job", "candidate",
-    "team", "work", "working", "struggled", "struggle", "impressed", "liked", "loved", "shown", "showed",
-    "enough", "depth", "deep", "shallow", "understanding", "background", "handling", "stuff", "thing", "things",
-    "any", "all", "own", "never", "has", "had", "have", "did", "does", "done", "can", "could", "would",
-    "will", "new", "how", "what", "when", "why", "who", "up", "out", "over", "under", "into", "than",
-    "year", "years", "first", "second", "q", "hm",
-}
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ments", "ment", "ness", "ies", "es", "ed", "s")
-
-
-def _stem(word: str) -> str:
-    """A crude stem, enough for 'presenting' to meet 'presentation' and 'coroutines' 'coroutine'."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-def topics(text: str, ignore: Iterable[str] = ()) -> set[str]:
-    """The content words of an item, stemmed, without the words that only rate it."""
-    skip = _GENERIC | {w.lower() for w in ignore}
-    words = re.findall(r"[a-z0-9][a-z0-9+#]*", text.lower())
-    return {_stem(w) for w in words if w not in skip and not w.isdigit() and len(w) > 1}
 
 
 def _names(*records: Record | None) -> set[str]:
@@ -296,7 +257,7 @@ def _requirement_changes(candidate: Record | None, client: Record | None) -> lis
     theirs = _items(client, "requirement_changes")
     if candidate is not None:
         for item in _items(candidate, "requirement_changes"):
-            match = next((t for t in theirs if t not in echoed and _same_topic(item, t, ignore)), None)
+            match = next((t for t in theirs if t not in echoed and same_topic(item, t, ignore)), None)
             evidence = [_evidence(candidate, "requirement_changes", item, item=item)]
             if match is not None and client is not None:
                 echoed.add(match)
@@ -315,13 +276,6 @@ def _requirement_changes(candidate: Record | None, client: Record | None) -> lis
                     "Only the client's account shows the role has changed", evidence,
                 ))
     return found
-
-
-def _same_topic(a: str, b: str, ignore: set[str]) -> bool:
-    mine, theirs = topics(a, ignore), topics(b, ignore)
-    if not mine or not theirs:
-        return False
-    return len(mine & theirs) / min(len(mine), len(theirs)) >= 0.5
 
 
 def _change(item: str, side: Side | Literal["both"], severity: Severity, lead: str,
