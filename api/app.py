@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import errors
 from api.body_limit import BodyLimit
-from api.routes import debriefs, drafts, playbook
+from api.routes import debriefs, drafts, interviews, playbook
 from assistant.service import Service
 from assistant.settings import get_settings
 
@@ -50,6 +50,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=(service.settings if service else get_settings()).max_request_bytes)
     app.include_router(debriefs.router)
     app.include_router(drafts.router)
+    app.include_router(interviews.router)
     app.include_router(playbook.router)
 
     @app.get("/health", tags=["service"])

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant.access import AccessDenied, Recruiter
 from assistant.debriefs import Debriefs
 from assistant.drafts import Drafts
+from assistant.interviews import Interviews
 from assistant.playbook import Playbook
 from assistant.service import Service
 
@@ -22,6 +23,10 @@ def get_service(request: Request) -> Service:
 
 def get_debriefs(service: Annotated[Service, Depends(get_service)]) -> Debriefs:
     return service.debriefs
+
+
+def get_interviews(service: Annotated[Service, Depends(get_service)]) -> Interviews:
+    return service.interviews
 
 
 def get_playbook(service: Annotated[Service, Depends(get_service)]) -> Playbook:
@@ -45,6 +50,7 @@ def current_recruiter(
 
 RecruiterDep = Annotated[Recruiter, Depends(current_recruiter)]
 DebriefsDep = Annotated[Debriefs, Depends(get_debriefs)]
+InterviewsDep = Annotated[Interviews, Depends(get_interviews)]
 PlaybookDep = Annotated[Playbook, Depends(get_playbook)]
 
 

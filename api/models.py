@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.reconciliation import Mismatch
 from assistant.schema import AppliedUpdate, Record, Rejection
 
 
@@ -15,6 +17,10 @@ class OpenDebrief(BaseModel):
     candidate_name: str | None = Field(default=None, max_length=300)
     role_title: str | None = Field(default=None, max_length=300)
     company: str | None = Field(default=None, max_length=300)
+    interview_id: str | None = Field(
+        default=None, description="Open the debrief inside this interview, on the side `kind` names; the "
+        "interview's candidate, role and company fill what is left empty.",
+    )
 
 
 class PostMessage(BaseModel):
@@ -94,6 +100,47 @@ class PassageOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     results: list[PassageOut]
+
+
+class CreateInterview(BaseModel):
+    candidate_name: str = Field(min_length=1, max_length=300)
+    role_title: str | None = Field(default=None, max_length=300)
+    company: str | None = Field(default=None, max_length=300)
+    stage: str | None = Field(default=None, max_length=100, description="e.g. first round, technical, final")
+    date: dt.date | None = Field(default=None, description="The day of the interview, YYYY-MM-DD.")
+
+
+class AttachDebrief(BaseModel):
+    debrief_id: str
+
+
+class SideStatusOut(BaseModel):
+    present: bool
+    debrief_id: str | None
+    completeness: float | None
+    decision: str | None = Field(description="The client's decision, on the client side, once recorded.")
+    candidate_interest: int | None = Field(description="1-5, on the candidate side, once recorded.")
+
+
+class InterviewOut(BaseModel):
+    id: str
+    candidate_name: str
+    role_title: str | None
+    company: str | None
+    stage: str | None
+    date: dt.date | None
+    created_at: datetime
+    candidate: SideStatusOut
+    client: SideStatusOut
+
+
+class ReconciliationOut(BaseModel):
+    interview_id: str
+    missing_side: Literal["candidate", "client", "both"] | None = Field(
+        description="The side with no debrief yet; checks that need both sides are skipped."
+    )
+    mismatches: list[Mismatch] = Field(description="Most severe first.")
+    by_field: dict[str, list[str]] = Field(description="Each field with the kinds of mismatch found on it.")
 
 
 class Problem(BaseModel):

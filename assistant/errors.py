@@ -60,3 +60,7 @@ class TooManyRequests(DebriefError):
     def __init__(self, retry_after_s: float) -> None:
         super().__init__(f"too many requests: try again in {retry_after_s:.0f} s")
         self.retry_after_s = retry_after_s
+
+
+class InterviewNotFound(DebriefNotFound):
+    """Reported like a missing debrief (404): someone else's interview must not be told apart from none."""

@@ -15,6 +15,7 @@ from assistant.drafts import Drafts
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
+from assistant.interviews import Interviews
 from assistant.llm import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.playbook import Playbook
 from assistant.prompts import PromptLibrary
@@ -100,6 +101,11 @@ class Service:
         if self._drafts is None:
             raise RuntimeError("Service.start() has not been called")
         return self._drafts
+
+    @property
+    def interviews(self) -> Interviews:
+        # Holds no state of its own beyond the store and the engine, so one per use costs nothing.
+        return Interviews(self.store, self.debriefs)
 
     def stop(self) -> None:
         if self._runtime:

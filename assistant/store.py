@@ -1,16 +1,17 @@
-"""Persistence: recruiters, debriefs and their transcripts, in SQLite by default or any SQLAlchemy URL."""
+"""Persistence: recruiters, debriefs, their transcripts and interviews, in SQLite by default or any SQLAlchemy URL."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -149,6 +150,39 @@ class AuditRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class InterviewRow(Base):
+    """One meeting between a candidate and a client; its debriefs are linked through InterviewDebriefRow."""
+
+    __tablename__ = "interviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    recruiter_id: Mapped[str] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    candidate_name: Mapped[str] = mapped_column(String(300))
+    role_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    company: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    stage: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    held_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    debriefs: Mapped[list[InterviewDebriefRow]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan", order_by="InterviewDebriefRow.side"
+    )
+
+
+class InterviewDebriefRow(Base):
+    """Links a debrief to its interview. A table of its own rather than a column on debriefs, so that
+    create_all adds it to an existing database. The keys hold the rules: one debrief per side of an
+    interview, and a debrief in at most one interview."""
+
+    __tablename__ = "interview_debriefs"
+    __table_args__ = (UniqueConstraint("debrief_id", name="uq_interview_debriefs_debrief"),)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Erasing a debrief erases its link too, so the interview shows that side as missing again.
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    interview: Mapped[InterviewRow] = relationship(back_populates="debriefs")
+    debrief: Mapped[DebriefRow] = relationship()
 
 
 def make_engine(url: str) -> Engine:

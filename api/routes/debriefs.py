@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response, status
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import DebriefsDep, RecruiterDep
+from api.deps import DebriefsDep, InterviewsDep, RecruiterDep
 from api.errors import status_and_detail
 from api.models import (
     DebriefOpened,
@@ -66,9 +66,14 @@ def _guidance(note: GuidanceNote) -> GuidanceOut:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=DebriefOpened, responses=ERRORS)
-def open_debrief(body: OpenDebrief, recruiter: RecruiterDep, debriefs: DebriefsDep) -> DebriefOpened:
-    prefill = body.model_dump(exclude={"kind"})
-    debrief = debriefs.open(recruiter.id, body.kind, prefill)
+def open_debrief(
+    body: OpenDebrief, recruiter: RecruiterDep, debriefs: DebriefsDep, interviews: InterviewsDep
+) -> DebriefOpened:
+    prefill = body.model_dump(exclude={"kind", "interview_id"})
+    if body.interview_id is None:
+        debrief = debriefs.open(recruiter.id, body.kind, prefill)
+    else:
+        debrief = interviews.open_debrief(recruiter.id, body.interview_id, body.kind, prefill)
     return DebriefOpened(id=debrief.id, kind=debrief.kind, question=debrief.question or "", record=debrief.record)
 
 
