@@ -1,10 +1,16 @@
 """The compliance lint: what it catches, what it leaves alone, where it points, and its labelled score."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+import yaml
+
+from assistant.compliance import characteristics_in
 from assistant.lexicon import GAUCHER_2011, RULES
 from assistant.lint import lint
 from evals.lint import DATASET, score_lint
+
+EXTRACTION = Path(__file__).resolve().parent.parent / "evals" / "datasets" / "extraction"
 
 
 @pytest.mark.parametrize(("rule", "text"), [
@@ -93,6 +99,24 @@ def test_gender_coded_stems_start_at_a_word_boundary_and_skip_other_senses() -> 
     # "workforce" is not "force*", "Salesforce" neither; "depending on" and "kind of" are not the traits.
     text = "A workforce on Salesforce, pay depending on experience, what kind of person are you?"
     assert lint(text, job_spec=True) == []
+
+
+def test_record_flags_use_the_same_lexicon() -> None:
+    text = "some of the older patients might struggle with her accent"
+    assert characteristics_in(text) == ["nationality/accent"]
+    assert [f.rule for f in lint(text)] == ["protected.nationality"]
+
+
+def test_record_flags_find_most_labelled_remarks_of_the_extraction_set() -> None:
+    """The gold compliance flags of the extraction cases, read back through the record's flagger."""
+    remarks = []
+    for path in sorted(EXTRACTION.glob("*.yaml")):
+        for flag in yaml.safe_load(path.read_text(encoding="utf-8"))["gold"].get("compliance_flags") or []:
+            labels, remark = flag.split(": ", 1)
+            remarks.append((labels.split(" + "), remark))
+    assert len(remarks) >= 15
+    exact = sum(characteristics_in(remark) == labels for labels, remark in remarks)
+    assert exact / len(remarks) >= 0.85  # measured 16 of 18 (0.889)
 
 
 # Measured with `python -m evals.lint` (overall micro figures); the gate allows 0.05 below them.
