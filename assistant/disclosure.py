@@ -46,7 +46,11 @@ LABELS = {
 
 # Record fields that are the recruiter's own judgement or the client's confidences, never a candidate's.
 INTERNAL = ("red_flags", "compliance_flags", "interview_conduct", "relationship_risk", "failure_cause")
-RAW_REMARK_WORDS = 6
+# The client's verdicts on the candidate: in a candidate's draft they are put in the recruiter's words.
+CLIENT_REMARKS = ("strengths", "concerns", "decision", "requirement_changes", "hiring_manager_priorities")
+# A copied run this long is a quotation; a shorter one is a fact in common words ("no Kubernetes in
+# production") that the draft may well need to state.
+RAW_REMARK_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ def facts(record: Record, audience: Audience) -> list[Fact]:
     """The record's values this audience's draft may rest on, each with the quote it came from."""
     out: list[Fact] = []
     for name in VISIBLE[audience]:
+        if name == "next_steps" and audience == "candidate" and not _next_steps_are_the_candidates(record):
+            continue
         parent, _, child = name.partition(".")
         item = record.fields.get(parent)
         if item is None or not record.is_filled(parent):
@@ -80,6 +86,12 @@ def facts(record: Record, audience: Audience) -> list[Fact]:
             out.append(Fact(name, name, LABELS[name], _shown(item.value), _quote_for(item.value, item.evidence),
                             record.kind))
     return out
+
+
+def _next_steps_are_the_candidates(record: Record) -> bool:
+    """A client debrief's next steps are the recruiter's actions for the client ("send two new
+    profiles") unless the candidate goes on."""
+    return record.kind == "candidate" or record.value("decision") in ("advance", "offer")
 
 
 def withheld_flags(record: Record, audience: Audience) -> list[str]:
@@ -150,7 +162,7 @@ def _raw_remarks(text: str, record: Record) -> list[Finding]:
     """Long verbatim runs of what the client said, or of the recruiter's internal notes."""
     quotes: list[str] = []
     for name, item in record.fields.items():
-        if record.kind == "client" or name in INTERNAL:
+        if name in INTERNAL or (record.kind == "client" and name in CLIENT_REMARKS):
             quotes += item.evidence
     words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
     found: list[Finding] = []

@@ -89,6 +89,11 @@ class DraftWriter:
     def model_name(self) -> str:
         return str(getattr(self._model, "model_name", None) or self._model._llm_type)
 
+    def shape(self, brief: Brief) -> str:
+        """The draft type's instructions: the wording its drafts are built from besides the facts."""
+        return self._prompts.render(f"draft_{brief.kind.value}.j2", recruiter=brief.recruiter,
+                                    audience=brief.info.audience).text
+
     def messages(self, brief: Brief) -> tuple[list[SystemMessage | HumanMessage], dict[str, str]]:
         """The kind's instructions first (the same for every draft of that kind, so the server's prompt
         cache holds them), the brief after."""
@@ -164,6 +169,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|www\.|mailto:)[^)]*\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
@@ -186,4 +192,7 @@ def clean(text: str) -> tuple[str, list[str]]:
     text = _LINK.sub(unlink, text)
     text = _TAG.sub(drop, text)
     text = _URL.sub(drop, text)
+    text = _BOLD.sub(lambda m: m.group(2), text)  # plain text: emphasis markers would arrive as asterisks
+    # The brief fences the original spec with <<< >>>; a small model sometimes copies the fence too.
+    text = re.sub(r"^\s*(?:<<<|>>>)\s*$", "", text, flags=re.MULTILINE)
     return text.strip(), removed

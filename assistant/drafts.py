@@ -97,7 +97,7 @@ class Drafts:
             )
         yield ("accepted", {"debrief_id": debrief_id, "kind": draft_kind.value})
         written, rejected = yield from self._write(brief, notices)
-        checks = review(written.text, brief, others)
+        checks = review(written.text, brief, others, self._writer.shape(brief))
         with self._store.session() as s:
             self._owned(s, recruiter.id, debrief_id)
             row = DraftRow(
@@ -132,7 +132,7 @@ class Drafts:
             return self._writer.template(brief), None
         if written.removed:
             notices.append(f"{len(written.removed)} link(s), image(s) or markup were removed from the draft.")
-        checks = review(written.text, brief)
+        checks = review(written.text, brief, shape=self._writer.shape(brief))
         if not written.text.strip() or checks.unsupported_share > self._max_unsupported:
             notices.append(
                 f"The model's draft stated things the debrief does not support ({len(checks.unsupported)} "
@@ -202,7 +202,7 @@ class Drafts:
             if text == previous:
                 return _to_draft(row)
             brief = self._brief(s, recruiter, debrief_id, DraftKind(row.kind), row.instructions, row.original_spec)
-            checks = review(text, brief, self._other_candidates(s, recruiter.id, debrief_id))
+            checks = review(text, brief, self._other_candidates(s, recruiter.id, debrief_id), self._writer.shape(brief))
             number = len(row.versions) + 1
             row.versions.append(DraftVersionRow(number=number, text=text, author=recruiter.id,
                                                 review=checks.to_json()))

@@ -37,11 +37,13 @@ _COMMON = frozenset(
         "luck future decision decided decide moving move proceed pleasure point points area areas mention",
         "mentioned said say felt noted highlighted particular particularly especially experience experiences",
         "apply reached reaching back able unable continue continued confirm confirmed sure certainly",
-        "definitely truly",
+        "definitely truly email find finds question questions assist anything else help believe moment",
+        "consideration recent several key hey ahead shortly quick quickly short",
     ]).split()  # noqa: SIM905 - a list of 200 quoted words is unreadable
 )
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s*")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'+#-]*|\d[\d,.]*[kKmM]?")
 MIN_CONTENT_WORDS = 2
 MIN_SHARE = 0.6
@@ -50,7 +52,8 @@ MIN_SHARE = 0.6
 @dataclass(frozen=True)
 class Source:
     ref: str  # "strengths[0]", "playbook:silent-client", "spec:line 4", "instructions"
-    kind: Literal["record", "playbook", "spec", "instructions", "names"]
+    # "shape": the draft type's own wording (its prompt); known words, but never cited as a reference.
+    kind: Literal["record", "playbook", "spec", "instructions", "names", "shape"]
     text: str
     quote: str | None = None
 
@@ -122,7 +125,7 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
     for match in _SENTENCE.finditer(text):
         raw = match.group(0)
         stripped = raw.strip()
-        if stripped:
+        if stripped and not re.fullmatch(r"\d{1,2}[.)]", stripped):  # a numbered list's marker alone
             start = match.start() + raw.index(stripped)
             spans.append((start, start + len(stripped), stripped))
     return spans
@@ -137,7 +140,7 @@ def ground(text: str, sources: Sequence[Source]) -> list[SentenceSupport]:
     }
     out = []
     for start, end, sentence in sentences(text):
-        terms = _terms(sentence, find_names=True)
+        terms = _terms(_LIST_MARKER.sub("", sentence), find_names=True)
         if not terms.numbers and not terms.names and len(terms.words) < MIN_CONTENT_WORDS:
             out.append(SentenceSupport(start, end, sentence, "no_claim"))
             continue
@@ -157,6 +160,8 @@ def _best_refs(terms: _Terms, indexed: Sequence[tuple[Source, _Terms]]) -> list[
     """The sources sharing the most with the sentence: figures and names count double."""
     scored = []
     for source, known in indexed:
+        if source.kind == "shape":
+            continue
         score = len(terms.words & known.words) + 2 * len(terms.numbers & known.numbers)
         score += 2 * len({_stem(n) for n in terms.names} & known.words)
         if score:

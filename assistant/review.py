@@ -54,14 +54,16 @@ class Review:
         )
 
 
-def sources(brief: Brief) -> list[Source]:
-    out = [Source(f.ref, "record", f.value, f.quote) for f in brief.facts]
+def sources(brief: Brief, shape: str = "") -> list[Source]:
+    out = [Source(f.ref, "record", f"{f.label} {f.value}", f.quote) for f in brief.facts]
     out += [Source(f"playbook:{n.entry_id}", "playbook", f"{n.title} {n.text}") for n in brief.guidance]
     if brief.original_spec:
         out += [Source(f"spec:{i + 1}", "spec", line) for i, line in enumerate(requirements(brief.original_spec))]
     if brief.instructions:
         out.append(Source("instructions", "instructions", brief.instructions))
     out.append(Source("recruiter", "names", brief.recruiter))
+    if shape:
+        out.append(Source("shape", "shape", shape))
     return out
 
 
@@ -72,7 +74,8 @@ def spec_evidence(facts: Sequence[Fact]) -> list[Evidence]:
     ]
 
 
-def review(text: str, brief: Brief, other_candidates: Sequence[str] = ()) -> Review:
+def review(text: str, brief: Brief, other_candidates: Sequence[str] = (), shape: str = "") -> Review:
+    """`shape` is the draft type's prompt: the words it asks for are not claims about the candidate."""
     audience = brief.info.audience
     findings = lint(text, job_spec=brief.kind is DraftKind.REVISED_JOB_SPEC)
     findings += leaks(text, brief.record, audience, other_candidates)
@@ -80,4 +83,4 @@ def review(text: str, brief: Brief, other_candidates: Sequence[str] = ()) -> Rev
     changes = None
     if brief.kind is DraftKind.REVISED_JOB_SPEC and brief.original_spec:
         changes = redline(brief.original_spec, text, spec_evidence(brief.facts))
-    return Review(grounding=ground(text, sources(brief)), findings=findings, redline=changes)
+    return Review(grounding=ground(text, sources(brief, shape)), findings=findings, redline=changes)
