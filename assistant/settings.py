@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     draft_max_tokens: int = Field(default=900, ge=50)
     draft_max_unsupported_share: float = Field(default=0.5, ge=0, le=1)
     max_spec_chars: int = Field(default=20_000, ge=100)
+    # `debrief eval --suite drafts`: a second OpenAI-compatible model that scores drafts on a rubric.
+    # Unset: no judge (a judge on the same small model mostly measures itself).
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    judge_api_key: SecretStr | None = None
 
     @property
     def resolved_database_url(self) -> str:

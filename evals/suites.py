@@ -1,15 +1,14 @@
 """`debrief eval`: pick the cases, connect to the model, run the suites, print and write the report.
 
 Each suite is a function from a SuiteContext to a SuiteResult: rich tables for the terminal and its
-section of report.md. Extraction is the one that exists. Retrieval (evals/retrieval.py, hit@1/hit@3/MRR)
-and drafts plug in by putting their function in SUITE_RUNNERS in place of `_not_available`; a suite
-that needs the chat model calls `context.models.get()` (started on first use only), one that does not
-never starts it, and its report lands in evals/results/<suite>/ unless --out says otherwise.
+section of report.md: extraction, retrieval (evals/retrieval.py, hit@1/hit@3/MRR) and drafts
+(evals/drafts.py, with the lint's figures from evals/lint.py). A suite that needs the chat model calls
+`context.models.get()` (started on first use only), one that does not never starts it, and its report
+lands in evals/results/<suite>/ unless --out says otherwise.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -170,16 +169,31 @@ def _extraction_suite(context: SuiteContext) -> SuiteResult:
     return result
 
 
-def _not_available(suite: Suite, module: str) -> Callable[[SuiteContext], SuiteResult]:
-    def run(context: SuiteContext) -> SuiteResult:
-        if importlib.util.find_spec(module) is None:
-            context.console.print(f"{suite.value}: not available yet")
-        else:
-            context.console.print(f"{suite.value}: {module} exists but is not wired into `debrief eval` yet; "
-                                  f"run `python -m {module}`")
-        return SuiteResult()
+def _drafts_suite(context: SuiteContext) -> SuiteResult:
+    """Drafts from the gold records, on the chat model; the lint's labelled sentences need none."""
+    from evals import drafts
+    from evals.lint import lint_section
 
-    return run
+    connection = context.models.get()
+    settings = context.settings
+    judge = None
+    if settings.judge_base_url:
+        endpoint = Endpoint(settings.judge_base_url, settings.judge_model or "gpt-4o-mini",
+                            settings.judge_api_key.get_secret_value() if settings.judge_api_key else "not-needed")
+        judge = drafts.Judge(chat_model(endpoint, settings), PromptLibrary(settings.prompts_dir))
+    with _RunProgress(context.console) as report:
+        measured = drafts.run_drafts(
+            connection.model, context.cases, settings, judge,
+            progress=lambda number, total, what: report("drafts", number, total, what),
+        )
+    rows = drafts.summary(measured)
+    lint = lint_section()
+    if context.results is None:
+        context.results = context.options.out or RESULTS_DIR / model_slug(connection.endpoint.model)
+    return SuiteResult(
+        tables=[drafts.table(rows, connection.endpoint.model), *lint.tables],
+        markdown=drafts.markdown(rows, connection.endpoint.model, len(context.cases)) + "\n" + lint.markdown,
+    )
 
 
 def _retrieval_suite(context: SuiteContext) -> SuiteResult:
@@ -210,7 +224,7 @@ SuiteRunner = Callable[[SuiteContext], SuiteResult]
 SUITE_RUNNERS: dict[Suite, SuiteRunner] = {
     Suite.EXTRACTION: _extraction_suite,
     Suite.RETRIEVAL: _retrieval_suite,
-    Suite.DRAFTS: _not_available(Suite.DRAFTS, "evals.drafts"),
+    Suite.DRAFTS: _drafts_suite,
 }
 
 

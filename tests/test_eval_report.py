@@ -87,13 +87,51 @@ def test_without_the_baseline_only_the_engine_is_reported(tmp_path: Path) -> Non
     assert not (tmp_path / "raw" / "baseline.json").exists()
 
 
-def test_suites_that_do_not_exist_yet_say_so_and_start_no_model(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
-    err = Console(record=True, stderr=True)
-    models = ScriptedConnection(None, settings, err)
-    assert run_evals(EvalOptions(suite=Suite.DRAFTS, out=tmp_path), settings, Console(), err, [], models) is None
-    assert "drafts: not available yet" in err.export_text()
-    assert models.connection is None
+def _drafts_script(messages: list[BaseMessage]) -> str:
+    text = "\n".join(str(m.content) for m in messages)
+    if "Score it from 1 to 5" in text:
+        return '{"score": 4, "reason": "accurate and kind"}'
+    if "follow-up email to the client" in text:
+        return "Subject: Next steps\n\nHi,\n\nThank you for the feedback on Patricia Doyle.\n\nBest regards,\nEval Recruiter"
+    # A candidate email with one invented sentence in two factual ones.
+    return ("Subject: Your interview\n\nHi,\n\nThank you for interviewing with Willowmere Care. "
+            "They were impressed by your Mandarin and your ten years at Google.\n\nBest regards,\nEval Recruiter")
+
+
+class DraftingConnection(ModelConnection):
+    def get(self) -> Connection:
+        if self.connection is None:
+            endpoint = Endpoint("http://gpu-box:8000/v1", "Qwen/Qwen2.5-7B-Instruct", "not-needed")
+            self.connection = Connection(endpoint, False, ScriptedChatModel(script=_drafts_script))
+        return self.connection
+
+
+def test_the_drafts_suite_measures_support_findings_and_the_lint(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, embedder="hash")
+    out, err = Console(record=True, width=200), Console(record=True, stderr=True)
+    cases = select_cases(["client-healthcare-manager-02"])
+    report = run_evals(EvalOptions(suite=Suite.DRAFTS, out=tmp_path), settings, out, err, cases,
+                       DraftingConnection(None, settings, err))
+    assert report is not None
+    text = report.read_text()
+    assert "## Drafts" in text and "## Compliance lint" in text
+    # Columns: type, drafts, template used, unsupported sentences, ...
+    email = next(line for line in text.splitlines() if line.startswith("| candidate_feedback_email |")).split("|")
+    assert email[3].strip() == "0%" and email[4].strip() == "33%"  # the invented sentence, of three
+    follow_up = next(line for line in text.splitlines() if line.startswith("| client_follow_up |")).split("|")
+    assert follow_up[4].strip() == "0%"
+
+
+def test_a_judge_scores_each_draft_when_configured(tmp_path: Path) -> None:
+    from assistant.prompts import PromptLibrary
+    from evals.drafts import Judge, run_drafts, summary
+
+    settings = Settings(data_dir=tmp_path, embedder="hash")
+    model = ScriptedChatModel(script=_drafts_script)
+    judge = Judge(ScriptedChatModel(script=_drafts_script), PromptLibrary(settings.prompts_dir))
+    measured = run_drafts(model, select_cases(["client-healthcare-manager-02"]), settings, judge)
+    assert [r.judge for r in measured.runs] == [4, 4]
+    assert {row["kind"]: row["judge_mean"] for row in summary(measured)}["client_follow_up"] == 4
 
 
 def test_the_run_description_names_the_embedded_settings_and_hides_credentials(tmp_path: Path) -> None:
