@@ -238,7 +238,8 @@ class AuditEventOut(BaseModel):
     recruiter_id: str
     action: str
     draft_id: str | None
-    details: dict[str, Any]
+    details: dict[str, Any] = Field(description='{"erased": true} once the debrief was erased')
+    details_sha256: str
     prev_hash: str
     hash: str
 

@@ -3,6 +3,10 @@
 Recruitment is a high-risk use of AI (EU AI Act, Annex III 4(a)): who approved what the model wrote,
 and how it was changed first, must be on record. Each event's hash covers the previous event's hash,
 so editing, deleting or reordering a stored event breaks the chain from that event on.
+
+When a debrief is erased, its events keep who did what and when, but their details (which quote
+drafts and diffs) are emptied; the chain covers each event's details by their hash, so it still
+verifies, and the erasure is itself the chain's last event.
 """
 
 from __future__ import annotations
@@ -30,8 +34,12 @@ class AuditEvent:
     action: str
     draft_id: str | None
     details: dict[str, Any]
+    details_sha256: str
     prev_hash: str
     hash: str
+
+
+ERASED = {"erased": True}
 
 
 @dataclass(frozen=True)
@@ -42,13 +50,15 @@ class ChainCheck:
     broken_at: int | None = None
 
 
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _digest(debrief_id: str, seq: int, at: str, recruiter_id: str, action: str, draft_id: str | None,
-            details: dict[str, Any], prev_hash: str) -> str:
-    canonical = json.dumps(
-        [debrief_id, seq, at, recruiter_id, action, draft_id, details, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+            details_sha256: str, prev_hash: str) -> str:
+    return hashlib.sha256(
+        _canonical([debrief_id, seq, at, recruiter_id, action, draft_id, details_sha256, prev_hash])
+    ).hexdigest()
 
 
 def append(
@@ -63,10 +73,11 @@ def append(
     prev = GENESIS if last is None else last.hash
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     body = json.loads(json.dumps(details or {}, default=str))  # what the JSON column will give back
+    body_sha256 = hashlib.sha256(_canonical(body)).hexdigest()
     row = AuditRow(
         debrief_id=debrief_id, seq=seq, at=at, recruiter_id=recruiter_id, action=action, draft_id=draft_id,
-        details=body, prev_hash=prev,
-        hash=_digest(debrief_id, seq, at, recruiter_id, action, draft_id, body, prev),
+        details=body, details_sha256=body_sha256, prev_hash=prev,
+        hash=_digest(debrief_id, seq, at, recruiter_id, action, draft_id, body_sha256, prev),
     )
     session.add(row)
     session.flush()
@@ -78,9 +89,17 @@ def events(session: Session, debrief_id: str) -> list[AuditEvent]:
         select(AuditRow).where(AuditRow.debrief_id == debrief_id).order_by(AuditRow.seq)
     ).all()
     return [
-        AuditEvent(r.seq, r.at, r.recruiter_id, r.action, r.draft_id, r.details, r.prev_hash, r.hash)
+        AuditEvent(r.seq, r.at, r.recruiter_id, r.action, r.draft_id, r.details, r.details_sha256, r.prev_hash,
+                   r.hash)
         for r in rows
     ]
+
+
+def erase(session: Session, debrief_id: str, recruiter_id: str) -> None:
+    """Empty the details of a debrief's events and record the erasure, in the caller's transaction."""
+    for row in session.scalars(select(AuditRow).where(AuditRow.debrief_id == debrief_id)):
+        row.details = dict(ERASED)
+    append(session, debrief_id, recruiter_id, "debrief.erased")
 
 
 def count(session: Session, debrief_id: str) -> int:
@@ -91,10 +110,14 @@ def verify(debrief_id: str, chain: Sequence[AuditEvent]) -> ChainCheck:
     prev = GENESIS
     for expected_seq, event in enumerate(chain):
         recomputed = _digest(
-            debrief_id, event.seq, event.at, event.recruiter_id, event.action, event.draft_id, event.details,
-            event.prev_hash,
+            debrief_id, event.seq, event.at, event.recruiter_id, event.action, event.draft_id,
+            event.details_sha256, event.prev_hash,
         )
-        if event.seq != expected_seq or event.prev_hash != prev or recomputed != event.hash:
+        # Erased details cannot be checked against their hash; every other field still is.
+        details_intact = event.details == ERASED or (
+            hashlib.sha256(_canonical(event.details)).hexdigest() == event.details_sha256
+        )
+        if event.seq != expected_seq or event.prev_hash != prev or recomputed != event.hash or not details_intact:
             return ChainCheck(False, len(chain), event.seq)
         prev = event.hash
     return ChainCheck(True, len(chain))

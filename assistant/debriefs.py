@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from assistant import audit
 from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
@@ -134,6 +135,8 @@ class Debriefs:
     def delete(self, recruiter_id: str, debrief_id: str) -> None:
         with self._lock(debrief_id), self._store.session() as s:
             s.delete(self._owned(s, recruiter_id, debrief_id))
+            # The audit log outlives the debrief, without the personal data its details quote.
+            audit.erase(s, debrief_id, recruiter_id)
 
     # --- turns -----------------------------------------------------------------------------------
 

@@ -148,6 +148,9 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     draft_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The chain covers the details' hash, not the details: erasing a candidate's data empties the
+    # details (they hold draft text) and leaves the chain verifiable.
+    details_sha256: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -34,3 +34,18 @@ def load_cases(folder: Path = DATASETS / "extraction", ids: list[str] | None = N
         if ids is None or case.id in ids:
             cases.append(case)
     return cases
+
+
+@dataclass(frozen=True)
+class DraftFixture:
+    """A stored debrief record to write drafts from, with the job spec a revision starts from."""
+
+    name: str
+    kind: str
+    record: dict[str, Any]
+    original_spec: str
+
+
+def load_draft_fixture(name: str = "platform-engineer") -> DraftFixture:
+    raw = yaml.safe_load((DATASETS / "drafts" / f"{name}.yaml").read_text(encoding="utf-8"))
+    return DraftFixture(name, raw["kind"], raw["record"], raw["original_spec"])

@@ -311,3 +311,24 @@ def test_the_draft_streams_deltas_then_the_checked_draft(
         body = "".join(response.iter_text())
     events = [line.split(": ", 1)[1] for line in body.splitlines() if line.startswith("event: ")]
     assert events[0] == "accepted" and "delta" in events and events[-1] == "draft"
+
+
+def test_erasing_a_debrief_empties_its_audit_details_and_the_chain_still_verifies(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel, service: Service
+) -> None:
+    from assistant import audit
+
+    model.script = [CLIENT_UPDATES, GOOD_EMAIL]
+    debrief_id = _debrief(client, auth)
+    draft = _draft(client, auth, debrief_id, type="candidate_feedback_email")
+    client.put(f"/debriefs/{debrief_id}/drafts/{draft['id']}", json={"text": GOOD_EMAIL + "\nP.S. Sam"},
+               headers=auth)
+    assert client.delete(f"/debriefs/{debrief_id}", headers=auth).status_code == 204
+
+    with service.store.session() as s:
+        chain = audit.events(s, debrief_id)
+    assert [e.action for e in chain] == ["draft.created", "draft.edited", "debrief.erased"]
+    assert all("Sam" not in str(e.details) for e in chain)
+    assert audit.verify(debrief_id, chain).intact
+    tampered = [chain[0], chain[1].__class__(**{**chain[1].__dict__, "action": "draft.approved"}), chain[2]]
+    assert audit.verify(debrief_id, tampered).broken_at == 1

@@ -12,43 +12,16 @@ import pytest
 from assistant.access import Recruiter
 from assistant.drafts import Draft
 from assistant.llm import chat_model
-from assistant.schema import FieldValue, Record
+from assistant.schema import Record
 from assistant.service import Service
 from assistant.settings import Settings
 from assistant.store import DebriefRow, Store
+from evals.datasets import load_draft_fixture
 from tests.test_extraction_recorded import RECORDED_ENDPOINT
 
-ORIGINAL_SPEC = """# Senior Platform Engineer, Halcyon Health
-
-## About the role
-You will run the cloud platform our clinical apps are built on.
-
-## Requirements
-- 4+ years of Python or Go
-- Experience with AWS
-- Kubernetes is a nice-to-have
-- Comfortable presenting to large audiences
-"""
-
-
-def _fv(value: object, *quotes: str) -> FieldValue:
-    return FieldValue(value=value, evidence=list(quotes))
-
-
-CLIENT_RECORD = Record(kind="client", fields={
-    "candidate_name": _fv("Sam Patel", "Sam Patel"),
-    "role_title": _fv("senior platform engineer", "senior platform engineer"),
-    "company": _fv("Halcyon Health", "Halcyon Health"),
-    "interview_stage": _fv("final round", "final round"),
-    "decision": _fv("reject", "it's a no from them"),
-    "failure_cause": _fv("client_changed_requirements", "they now want someone who has run Kubernetes in production"),
-    "strengths": _fv(["clear system design thinking", "calm under pressure"],
-                     "liked his clear system design thinking", "calm under pressure"),
-    "concerns": _fv(["no hands-on Kubernetes in production"], "no hands-on Kubernetes in production"),
-    "requirement_changes": _fv(["Kubernetes in production is now a must-have", "on-call rota one week in six"],
-                               "Kubernetes in production is now a must-have", "on-call rota one week in six"),
-    "next_steps": _fv(["send two new profiles by Friday"], "send two new profiles by Friday"),
-})
+FIXTURE = load_draft_fixture()
+ORIGINAL_SPEC = FIXTURE.original_spec
+CLIENT_RECORD = Record.model_validate({"kind": FIXTURE.kind, "fields": FIXTURE.record})
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,8 @@ def _drafts_script(messages: list[BaseMessage]) -> str:
     if "Score it from 1 to 5" in text:
         return '{"score": 4, "reason": "accurate and kind"}'
     if "follow-up email to the client" in text:
-        return "Subject: Next steps\n\nHi,\n\nThank you for the feedback on Patricia Doyle.\n\nBest regards,\nEval Recruiter"
+        return ("Subject: Next steps\n\nHi,\n\nThank you for the feedback on Patricia Doyle.\n\n"
+                "Best regards,\nEval Recruiter")
     # A candidate email with one invented sentence in two factual ones.
     return ("Subject: Your interview\n\nHi,\n\nThank you for interviewing with Willowmere Care. "
             "They were impressed by your Mandarin and your ten years at Google.\n\nBest regards,\nEval Recruiter")

@@ -1,0 +1,94 @@
+"""Seconds per draft, by type, on the embedded model (or any endpoint), through the Drafts service.
+
+    .venv/bin/python bench/draft_latency.py [--repeats 2] [--base-url http://127.0.0.1:8077/v1]
+
+Every type is written from the same stored record (evals/datasets/drafts/platform-engineer.yaml), in
+turn, `--repeats` times. Printed per type: median seconds to the whole draft and to its first words,
+output tokens, tokens per second, and how often the template stood in for the model's draft. Without
+--base-url the embedded model is started (on DEBRIEF_EMBEDDED_PORT) and stopped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from assistant.drafting import DraftKind  # noqa: E402
+from assistant.drafts import Draft  # noqa: E402
+from assistant.llm import Endpoint, ModelRuntime, chat_model  # noqa: E402
+from assistant.schema import Record  # noqa: E402
+from assistant.service import Service  # noqa: E402
+from assistant.settings import get_settings  # noqa: E402
+from assistant.store import DebriefRow, Store  # noqa: E402
+from evals.datasets import load_draft_fixture  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--base-url", help="an OpenAI-compatible endpoint already running")
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="model name at --base-url")
+    args = parser.parse_args()
+
+    settings = get_settings().model_copy(update={"create_dev_key": False, "api_keys": "",
+                                                 "playbook_auto_ingest": False, "llm_max_retries": 0})
+    runtime = None
+    if args.base_url:
+        endpoint = Endpoint(args.base_url, args.model, "not-needed")
+    else:
+        runtime = ModelRuntime(settings)
+        endpoint = runtime.start()
+    fixture = load_draft_fixture()
+    service = Service(settings, model=chat_model(endpoint, settings), store=Store("sqlite://")).start()
+    runs: dict[DraftKind, list[tuple[float, float, int, bool]]] = {kind: [] for kind in DraftKind}
+    try:
+        recruiter = service.keys.authenticate(service.keys.add("Bench Recruiter"))
+        debrief = service.debriefs.open(recruiter.id, fixture.kind)
+        with service.store.session() as s:
+            row = s.get(DebriefRow, debrief.id)
+            assert row is not None
+            row.record = Record.model_validate({"kind": fixture.kind, "fields": fixture.record}).model_dump(mode="json")
+        for repeat in range(args.repeats):
+            for kind in DraftKind:
+                spec = fixture.original_spec if kind is DraftKind.REVISED_JOB_SPEC else None
+                started, first = time.perf_counter(), None
+                draft = None
+                for event in service.drafts.stream_create(recruiter, debrief.id, kind.value, None, spec):
+                    if isinstance(event, Draft):
+                        draft = event
+                    elif event[0] == "delta" and first is None:
+                        first = time.perf_counter() - started
+                total = time.perf_counter() - started
+                assert draft is not None
+                tokens = int(service.drafts.audit(recruiter.id, debrief.id)[0][-1].details.get("output_tokens") or 0)
+                runs[kind].append((total, first or total, tokens, draft.author == "template"))
+                print(f"repeat {repeat + 1} {kind.value}: {total:.1f} s, {tokens} tokens", file=sys.stderr)
+    finally:
+        service.stop()
+        if runtime:
+            runtime.stop()
+
+    table = Table(title=f"Draft latency: {endpoint.model}, {os.cpu_count()} CPUs, {args.repeats} per type")
+    for column in ("type", "median s", "first words s", "output tokens", "tokens/s", "template used"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for kind, measured in runs.items():
+        seconds = statistics.median(m[0] for m in measured)
+        tokens = statistics.median(m[2] for m in measured)
+        table.add_row(kind.value, f"{seconds:.1f}", f"{statistics.median(m[1] for m in measured):.1f}",
+                      f"{tokens:.0f}", f"{tokens / seconds:.1f}" if seconds else "-",
+                      f"{sum(m[3] for m in measured)}/{len(measured)}")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
