@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Recruiter
 from assistant.debriefs import Debriefs
+from assistant.idempotency import Replays
 from assistant.playbook import Playbook
 from assistant.service import Service
 
@@ -21,6 +22,10 @@ def get_service(request: Request) -> Service:
 
 def get_debriefs(service: Annotated[Service, Depends(get_service)]) -> Debriefs:
     return service.debriefs
+
+
+def get_replays(service: Annotated[Service, Depends(get_service)]) -> Replays:
+    return service.replays
 
 
 def get_playbook(service: Annotated[Service, Depends(get_service)]) -> Playbook:
@@ -37,3 +42,4 @@ def current_recruiter(
 RecruiterDep = Annotated[Recruiter, Depends(current_recruiter)]
 DebriefsDep = Annotated[Debriefs, Depends(get_debriefs)]
 PlaybookDep = Annotated[Playbook, Depends(get_playbook)]
+ReplaysDep = Annotated[Replays, Depends(get_replays)]

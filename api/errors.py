@@ -9,12 +9,14 @@ from assistant.access import AccessDenied
 from assistant.errors import (
     DebriefError,
     DebriefNotFound,
+    IdempotencyKeyReused,
     InvalidInput,
     MessagePending,
     ModelOutputInvalid,
     ModelUnavailable,
     NothingToRetry,
     PlaybookUnavailable,
+    StaleVersion,
 )
 
 STATUS: dict[type[DebriefError], int] = {
@@ -26,6 +28,8 @@ STATUS: dict[type[DebriefError], int] = {
     ModelOutputInvalid: 502,
     ModelUnavailable: 503,
     PlaybookUnavailable: 503,
+    IdempotencyKeyReused: 422,
+    StaleVersion: 412,
 }
 
 MODEL_HINT = (

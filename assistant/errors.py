@@ -31,3 +31,11 @@ class MessagePending(DebriefError):
 
 class PlaybookUnavailable(DebriefError):
     """The embedding model or the Chroma store cannot be used: a broken install or a server that is down."""
+
+
+class IdempotencyKeyReused(DebriefError):
+    """An Idempotency-Key sent again with a different request: replaying the first answer would be wrong."""
+
+
+class StaleVersion(DebriefError):
+    """The debrief changed since the version the caller based its request on (If-Match)."""

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     port: int = 8000
 
     max_message_chars: int = 8000
+    # How long a request's Idempotency-Key is remembered (its answer replayed); a day covers a client's
+    # retries across a dropped connection or a restart.
+    idempotency_ttl_s: float = Field(default=24 * 3600, gt=0)
     # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
     # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
     # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then
