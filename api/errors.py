@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant.access import AccessDenied
@@ -52,3 +53,16 @@ def install(app: FastAPI) -> None:
         status, detail = status_and_detail(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One error shape for every 4xx, as documented: {"detail": "..."}, not FastAPI's list of objects.
+        return JSONResponse({"detail": request_problems(exc)}, status_code=422)
+
+
+def request_problems(exc: RequestValidationError) -> str:
+    """FastAPI's validation errors as one sentence a person can act on: "body.text: Field required"."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
+        for error in exc.errors()
+    ) or "the request is not valid"

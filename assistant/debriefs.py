@@ -26,7 +26,7 @@ from assistant.guidance import GuidanceNote, GuidanceSource
 from assistant.recording import apply_updates
 from assistant.replies import compose
 from assistant.schema import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
-from assistant.store import DebriefRow, GuidanceRow, IdempotencyRow, MessageRow, Store
+from assistant.store import DebriefRow, GuidanceRow, IdempotencyRow, MessageRow, Store, as_utc
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
 
@@ -345,9 +345,10 @@ def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
 
 def _to_debrief(row: DebriefRow, with_transcript: bool = True) -> Debrief:
     transcript = [
-        Message(m.seq, m.role, m.text, m.status, m.created_at, m.details) for m in row.messages
+        Message(m.seq, m.role, m.text, m.status, as_utc(m.created_at), m.details) for m in row.messages
     ] if with_transcript else []
     return Debrief(
         id=row.id, kind=row.kind, record=Record.model_validate(row.record),  # type: ignore[arg-type]
-        created_at=row.created_at, updated_at=row.updated_at, transcript=transcript, version=row.version,
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at), transcript=transcript,
+        version=row.version,
     )

@@ -33,7 +33,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import IdempotencyKeyReused, InvalidInput
-from assistant.store import IdempotencyRow, Store
+from assistant.store import IdempotencyRow, Store, as_utc
 
 MAX_KEY_CHARS = 200
 
@@ -60,11 +60,6 @@ def request_fingerprint(method: str, path: str, body: Any) -> str:
         ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything stored here is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Replays:
@@ -108,7 +103,7 @@ class Replays:
                     )
                 if row.state == "done":
                     return Answer(int(row.status or 200), row.body)
-                if _utc(row.started_at) + self._lease <= now:
+                if as_utc(row.started_at) + self._lease <= now:
                     row.token, row.started_at = str(uuid.uuid4()), now
                     return Claim(recruiter_id, key, row.token)
                 return None

@@ -32,6 +32,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; everything stored here is UTC, so say so (an
+    ISO time without an offset is not an RFC 3339 date-time, and clients would read it as local time)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Base(DeclarativeBase):
     pass
 

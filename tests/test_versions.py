@@ -55,7 +55,8 @@ def test_a_stale_if_match_is_refused_with_412_and_changes_nothing(
     assert len(model.calls) == calls
     # Weak and wildcard forms are accepted; a malformed one is a clear 422.
     current = client.get(f"/debriefs/{debrief_id}", headers=auth).headers["ETag"]
-    ok = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "now"}, headers={**auth, "If-Match": f"W/{current}"})
+    ok = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "now"},
+                     headers={**auth, "If-Match": f"W/{current}"})
     assert ok.status_code == 200
     assert client.post(f"/debriefs/{debrief_id}/messages", json={"text": "any"},
                        headers={**auth, "If-Match": "*"}).status_code == 200
@@ -95,7 +96,8 @@ INSERT INTO recruiters VALUES ('r-old', 'old', '%s', '2026-01-01 00:00:00');
 INSERT INTO debriefs VALUES ('d-old', 'r-old', 'candidate',
     '{"kind": "candidate", "fields": {"candidate_name": {"value": "Ana", "evidence": [], "source": "form"}}}',
     '{"asked": "interview_stage", "answered": []}', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
-INSERT INTO messages VALUES (1, 'd-old', 0, 'assistant', 'Which interview was it?', 'done', NULL, '2026-01-01 00:00:00');
+INSERT INTO messages VALUES (1, 'd-old', 0, 'assistant', 'Which interview was it?', 'done', NULL,
+    '2026-01-01 00:00:00');
 """
 
 

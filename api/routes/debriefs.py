@@ -46,9 +46,14 @@ router = APIRouter(prefix="/debriefs", tags=["debriefs"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or unknown API key"},
     404: {"model": Problem, "description": "No such debrief for this recruiter"},
+    422: {"model": Problem, "description": "A malformed request"},
+}
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8)"},
 }
 TURN_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
+    **BODY_ERRORS,
     409: {"model": Problem, "description": "A message is already waiting for the model"},
     412: {"model": Problem, "description": "If-Match names a version the debrief has moved on from"},
     422: {"model": Problem, "description": "Empty or over-long message, or an Idempotency-Key reused for "
@@ -80,7 +85,7 @@ def _guidance(note: GuidanceNote) -> GuidanceOut:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=DebriefOpened, responses=ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=DebriefOpened, responses=BODY_ERRORS)
 def open_debrief(
     body: OpenDebrief, recruiter: RecruiterDep, debriefs: DebriefsDep, response: Response
 ) -> DebriefOpened:
