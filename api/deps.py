@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant.access import AccessDenied, Recruiter
 from assistant.debriefs import Debriefs
 from assistant.drafts import Drafts
+from assistant.idempotency import Replays
 from assistant.interviews import Interviews
 from assistant.playbook import Playbook
 from assistant.service import Service
@@ -27,6 +28,8 @@ def get_debriefs(service: Annotated[Service, Depends(get_service)]) -> Debriefs:
 
 def get_interviews(service: Annotated[Service, Depends(get_service)]) -> Interviews:
     return service.interviews
+def get_replays(service: Annotated[Service, Depends(get_service)]) -> Replays:
+    return service.replays
 
 
 def get_playbook(service: Annotated[Service, Depends(get_service)]) -> Playbook:
@@ -59,3 +62,4 @@ def get_drafts(service: Annotated[Service, Depends(get_service)]) -> Drafts:
 
 
 DraftsDep = Annotated[Drafts, Depends(get_drafts)]
+ReplaysDep = Annotated[Replays, Depends(get_replays)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant.access import AccessDenied
@@ -14,6 +15,7 @@ from assistant.errors import (
     DebriefNotFound,
     DraftClosed,
     DraftNotFound,
+    IdempotencyKeyReused,
     InvalidInput,
     MessagePending,
     ModelOutputInvalid,
@@ -21,6 +23,7 @@ from assistant.errors import (
     ModelUnavailable,
     NothingToRetry,
     PlaybookUnavailable,
+    StaleVersion,
     TooManyRequests,
 )
 
@@ -37,6 +40,8 @@ STATUS: dict[type[DebriefError], int] = {
     ModelUnavailable: 503,
     PlaybookUnavailable: 503,
     TooManyRequests: 429,
+    IdempotencyKeyReused: 422,
+    StaleVersion: 412,
 }
 
 MODEL_HINT = (
@@ -78,3 +83,16 @@ def install(app: FastAPI) -> None:
         if (seconds := retry_after(exc)) is not None:
             headers["Retry-After"] = str(seconds)
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One error shape for every 4xx, as documented: {"detail": "..."}, not FastAPI's list of objects.
+        return JSONResponse({"detail": request_problems(exc)}, status_code=422)
+
+
+def request_problems(exc: RequestValidationError) -> str:
+    """FastAPI's validation errors as one sentence a person can act on: "body.text: Field required"."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', ()))}: {error.get('msg', 'invalid')}"
+        for error in exc.errors()
+    ) or "the request is not valid"

@@ -41,6 +41,7 @@ class DebriefOpened(BaseModel):
     kind: str
     question: str
     record: Record
+    version: int = Field(description="Bumped on every change; also the ETag header.")
 
 
 class DebriefSummary(BaseModel):
@@ -52,6 +53,7 @@ class DebriefSummary(BaseModel):
     completeness: float
     created_at: datetime
     updated_at: datetime
+    version: int
 
 
 class DebriefOut(BaseModel):
@@ -61,6 +63,7 @@ class DebriefOut(BaseModel):
     transcript: list[MessageOut]
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Bumped on every change; send it back as If-Match to refuse a stale edit.")
 
 
 class CitationOut(BaseModel):
@@ -88,6 +91,7 @@ class TurnOut(BaseModel):
     guidance: list[GuidanceOut] = Field(
         default_factory=list, description="Playbook advice that applies from this turn on, each entry shown once."
     )
+    version: int = Field(description="The debrief's version once this turn is stored (the ETag header).")
 
 
 class PassageOut(BaseModel):

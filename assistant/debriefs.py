@@ -17,17 +17,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from assistant import audit
-from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry
+from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
 from assistant.guidance import GuidanceNote, GuidanceSource
 from assistant.recording import apply_updates
 from assistant.replies import compose
 from assistant.schema import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
-from assistant.store import DebriefRow, GuidanceRow, MessageRow, Store
+from assistant.store import DebriefRow, GuidanceRow, IdempotencyRow, MessageRow, Store, as_utc
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
 
@@ -41,6 +41,8 @@ class TurnOutcome:
     usage: dict[str, Any]
     # Playbook advice that applies from this turn on and was not shown before.
     guidance: list[GuidanceNote] = field(default_factory=list)
+    # The debrief's version once the turn is stored.
+    version: int = 0
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Debrief:
     created_at: datetime
     updated_at: datetime
     transcript: list[Message] = field(default_factory=list)
+    # Bumped on every write: the ETag a client sends back as If-Match.
+    version: int = 1
 
     @property
     def question(self) -> str | None:
@@ -137,24 +141,32 @@ class Debriefs:
             s.delete(self._owned(s, recruiter_id, debrief_id))
             # The audit log outlives the debrief, without the personal data its details quote.
             audit.erase(s, debrief_id, recruiter_id)
+            # Replayable answers quote the debrief: they go with it.
+            s.execute(delete(IdempotencyRow).where(IdempotencyRow.debrief_id == debrief_id))
 
     # --- turns -----------------------------------------------------------------------------------
 
-    def post_message(self, recruiter_id: str, debrief_id: str, text: str) -> TurnOutcome:
-        return _drain(self.stream_message(recruiter_id, debrief_id, text, stream=False))
+    def post_message(
+        self, recruiter_id: str, debrief_id: str, text: str, expected_version: int | None = None
+    ) -> TurnOutcome:
+        return _drain(self.stream_message(recruiter_id, debrief_id, text, stream=False,
+                                          expected_version=expected_version))
 
-    def retry(self, recruiter_id: str, debrief_id: str) -> TurnOutcome:
-        return _drain(self.stream_retry(recruiter_id, debrief_id, stream=False))
+    def retry(self, recruiter_id: str, debrief_id: str, expected_version: int | None = None) -> TurnOutcome:
+        return _drain(self.stream_retry(recruiter_id, debrief_id, stream=False, expected_version=expected_version))
 
     def stream_message(
-        self, recruiter_id: str, debrief_id: str, text: str, stream: bool = True
+        self, recruiter_id: str, debrief_id: str, text: str, stream: bool = True,
+        expected_version: int | None = None,
     ) -> Iterator[ProgressEvent | TurnOutcome]:
         """The turn as events: `accepted` once the message is stored, then `status` and (when
-        `stream`) `progress` while the model writes; the TurnOutcome last."""
+        `stream`) `progress` while the model writes; the TurnOutcome last. With `expected_version`, the
+        turn is refused (StaleVersion) unless the debrief is still at that version."""
         text = self._validated(text)
         with self._lock(debrief_id):
             with self._store.session() as s:
                 row = self._owned(s, recruiter_id, debrief_id)
+                _check_version(row, expected_version)
                 if any(m.status == "pending" for m in row.messages):
                     raise MessagePending(
                         "the previous message is still waiting for the model: retry it first"
@@ -163,16 +175,18 @@ class Debriefs:
                 row.messages.append(
                     MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
                 )
+                row.version += 1
             yield ("accepted", {"debrief_id": debrief_id})
             outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
         yield outcome
 
     def stream_retry(
-        self, recruiter_id: str, debrief_id: str, stream: bool = True
+        self, recruiter_id: str, debrief_id: str, stream: bool = True, expected_version: int | None = None
     ) -> Iterator[ProgressEvent | TurnOutcome]:
         with self._lock(debrief_id):
             with self._store.session() as s:
                 row = self._owned(s, recruiter_id, debrief_id)
+                _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
             outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
@@ -232,7 +246,9 @@ class Debriefs:
             row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)
             row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
             row.updated_at = datetime.now(UTC)
-        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes)
+            row.version += 1
+            version = row.version
+        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version)
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -272,6 +288,14 @@ class Debriefs:
     def _lock(self, debrief_id: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(debrief_id, threading.Lock())
+
+
+def _check_version(row: DebriefRow, expected: int | None) -> None:
+    if expected is not None and row.version != expected:
+        raise StaleVersion(
+            f"the debrief is at version {row.version}, not {expected}: it changed since you read it. "
+            "GET it again and resend if your message still applies"
+        )
 
 
 def _called(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
@@ -324,9 +348,10 @@ def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
 
 def _to_debrief(row: DebriefRow, with_transcript: bool = True) -> Debrief:
     transcript = [
-        Message(m.seq, m.role, m.text, m.status, m.created_at, m.details) for m in row.messages
+        Message(m.seq, m.role, m.text, m.status, as_utc(m.created_at), m.details) for m in row.messages
     ] if with_transcript else []
     return Debrief(
         id=row.id, kind=row.kind, record=Record.model_validate(row.record),  # type: ignore[arg-type]
-        created_at=row.created_at, updated_at=row.updated_at, transcript=transcript,
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at), transcript=transcript,
+        version=row.version,
     )

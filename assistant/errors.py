@@ -64,3 +64,11 @@ class TooManyRequests(DebriefError):
 
 class InterviewNotFound(DebriefNotFound):
     """Reported like a missing debrief (404): someone else's interview must not be told apart from none."""
+
+
+class IdempotencyKeyReused(DebriefError):
+    """An Idempotency-Key sent again with a different request: replaying the first answer would be wrong."""
+
+
+class StaleVersion(DebriefError):
+    """The debrief changed since the version the caller based its request on (If-Match)."""

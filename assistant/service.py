@@ -15,6 +15,7 @@ from assistant.drafts import Drafts
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
+from assistant.idempotency import Replays
 from assistant.interviews import Interviews
 from assistant.llm import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.playbook import Playbook
@@ -38,6 +39,10 @@ class Service:
         self.settings = settings
         self.store = store or Store(settings.resolved_database_url)
         self.keys = Keys(self.store)
+        # A claim outlives the slowest turn (every model attempt timing out), so a slow turn is never
+        # taken over and run twice; after a crash its key is free again once this has passed.
+        lease_s = settings.llm_timeout_s * (settings.llm_max_retries + 1) + 30
+        self.replays = Replays(self.store, settings.idempotency_ttl_s, lease_s)
         self.prompts = PromptLibrary(settings.prompts_dir)
         self._model = model
         self._runtime: ModelRuntime | None = None

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=120, ge=0)
     # Requests allowed in a quick burst before the per-minute rate applies.
     rate_limit_burst: int = Field(default=20, ge=1)
+    # How long a request's Idempotency-Key is remembered (its answer replayed); a day covers a client's
+    # retries across a dropped connection or a restart.
+    idempotency_ttl_s: float = Field(default=24 * 3600, gt=0)
     # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
     # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
     # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then

@@ -20,15 +20,24 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateColumn
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; everything stored here is UTC, so say so (an
+    ISO time without an offset is not an RFC 3339 date-time, and clients would read it as local time)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -53,6 +62,9 @@ class DebriefRow(Base):
     flow_state: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Bumped on every write, so a client can say which state its edit was based on (ETag / If-Match).
+    # A server default, so the column can be added to a database made before it existed.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     messages: Mapped[list[MessageRow]] = relationship(
         back_populates="debrief", cascade="all, delete-orphan", order_by="MessageRow.seq"
     )
@@ -188,6 +200,51 @@ class InterviewDebriefRow(Base):
     debrief: Mapped[DebriefRow] = relationship()
 
 
+class IdempotencyRow(Base):
+    """The first answer to a request sent with an Idempotency-Key, replayed when the same request comes
+    again. Keyed by recruiter too: one recruiter's key never reaches another's answer."""
+
+    __tablename__ = "idempotency_keys"
+    recruiter_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # SHA-256 of method, path and body: the same key sent with another request is refused.
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    # The debrief the request was about, so erasing the debrief erases the answers that quote it.
+    debrief_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    state: Mapped[str] = mapped_column(String(16))  # running | done
+    # Who is running it; a takeover after a crash changes it, so a late finisher cannot overwrite.
+    token: Mapped[str] = mapped_column(String(36))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[Any] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """create_all makes missing tables but never alters existing ones: add the columns a database made by
+    an earlier version lacks. Idempotent; only columns that can be added to filled tables (nullable or
+    with a server default) are allowed in existing tables. Returns "table.column" for each one added."""
+    added = []
+    for table in Base.metadata.sorted_tables:
+        present = {c["name"] for c in inspect(engine).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable and column.server_default is None:
+                raise RuntimeError(f"{table.name}.{column.name} needs a server default to be added to a filled table")
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
+            except DBAPIError:
+                # Another process starting at the same moment may have added it first.
+                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                    raise
+                continue
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -228,6 +285,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
+        add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -6,12 +6,24 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from fastapi import APIRouter, Response, status
+import anyio
+from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import DebriefsDep, InterviewsDep, RecruiterDep
+from api.deps import DebriefsDep, InterviewsDep, RecruiterDep, ReplaysDep
 from api.errors import status_and_detail
+from api.idempotent import (
+    REPLAYED,
+    IdempotencyKey,
+    IfMatch,
+    claim_or_replay,
+    etag,
+    expected_version,
+    once,
+    settle_failure,
+)
 from api.models import (
     DebriefOpened,
     DebriefOut,
@@ -27,17 +39,25 @@ from api.routes.playbook import citation_out
 from assistant.debriefs import Debrief, TurnOutcome
 from assistant.errors import DebriefError
 from assistant.guidance import GuidanceNote
+from assistant.idempotency import Answer, Claim, Replays
 
 router = APIRouter(prefix="/debriefs", tags=["debriefs"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Missing or unknown API key"},
     404: {"model": Problem, "description": "No such debrief for this recruiter"},
+    422: {"model": Problem, "description": "A malformed request"},
+}
+BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8)"},
 }
 TURN_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
+    **BODY_ERRORS,
     409: {"model": Problem, "description": "A message is already waiting for the model"},
-    422: {"model": Problem, "description": "Empty or over-long message"},
+    412: {"model": Problem, "description": "If-Match names a version the debrief has moved on from"},
+    422: {"model": Problem, "description": "Empty or over-long message, or an Idempotency-Key reused for "
+                                           "another request"},
     502: {"model": Problem, "description": "The model's answer could not be read; the message was kept"},
     503: {"model": Problem, "description": "The model endpoint is down or timed out; the message was kept"},
 }
@@ -46,7 +66,7 @@ TURN_ERRORS: dict[int | str, dict[str, Any]] = {
 def _out(debrief: Debrief) -> DebriefOut:
     return DebriefOut(
         id=debrief.id, kind=debrief.kind, record=debrief.record, created_at=debrief.created_at,
-        updated_at=debrief.updated_at,
+        updated_at=debrief.updated_at, version=debrief.version,
         transcript=[MessageOut.model_validate(m, from_attributes=True) for m in debrief.transcript],
     )
 
@@ -54,7 +74,7 @@ def _out(debrief: Debrief) -> DebriefOut:
 def _turn(outcome: TurnOutcome) -> TurnOut:
     return TurnOut(
         reply=outcome.reply, record=outcome.record, captured=outcome.applied, left_out=outcome.rejected,
-        usage=outcome.usage, guidance=[_guidance(note) for note in outcome.guidance],
+        usage=outcome.usage, guidance=[_guidance(note) for note in outcome.guidance], version=outcome.version,
     )
 
 
@@ -65,16 +85,20 @@ def _guidance(note: GuidanceNote) -> GuidanceOut:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=DebriefOpened, responses=ERRORS)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=DebriefOpened, responses=BODY_ERRORS)
 def open_debrief(
-    body: OpenDebrief, recruiter: RecruiterDep, debriefs: DebriefsDep, interviews: InterviewsDep
+    body: OpenDebrief, recruiter: RecruiterDep, debriefs: DebriefsDep, interviews: InterviewsDep, response: Response
 ) -> DebriefOpened:
     prefill = body.model_dump(exclude={"kind", "interview_id"})
     if body.interview_id is None:
         debrief = debriefs.open(recruiter.id, body.kind, prefill)
     else:
         debrief = interviews.open_debrief(recruiter.id, body.interview_id, body.kind, prefill)
-    return DebriefOpened(id=debrief.id, kind=debrief.kind, question=debrief.question or "", record=debrief.record)
+    response.headers["ETag"] = etag(debrief.version)
+    return DebriefOpened(
+        id=debrief.id, kind=debrief.kind, question=debrief.question or "", record=debrief.record,
+        version=debrief.version,
+    )
 
 
 @router.get("", response_model=list[DebriefSummary], responses=ERRORS)
@@ -84,14 +108,17 @@ def list_debriefs(recruiter: RecruiterDep, debriefs: DebriefsDep) -> list[Debrie
             id=d.id, kind=d.kind, candidate_name=d.record.value("candidate_name"),
             role_title=d.record.value("role_title"), company=d.record.value("company"),
             completeness=d.record.completeness, created_at=d.created_at, updated_at=d.updated_at,
+            version=d.version,
         )
         for d in debriefs.list(recruiter.id)
     ]
 
 
 @router.get("/{debrief_id}", response_model=DebriefOut, responses=ERRORS)
-def get_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep) -> DebriefOut:
-    return _out(debriefs.get(recruiter.id, debrief_id))
+def get_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep, response: Response) -> DebriefOut:
+    debrief = debriefs.get(recruiter.id, debrief_id)
+    response.headers["ETag"] = etag(debrief.version)
+    return _out(debrief)
 
 
 @router.get("/{debrief_id}/guidance", response_model=list[GuidanceOut], responses=ERRORS)
@@ -107,14 +134,34 @@ def delete_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsD
 
 
 @router.post("/{debrief_id}/messages", response_model=TurnOut, responses=TURN_ERRORS)
-def post_message(debrief_id: str, body: PostMessage, recruiter: RecruiterDep, debriefs: DebriefsDep) -> TurnOut:
-    return _turn(debriefs.post_message(recruiter.id, debrief_id, body.text))
+async def post_message(
+    debrief_id: str, body: PostMessage, request: Request, recruiter: RecruiterDep, debriefs: DebriefsDep,
+    replays: ReplaysDep, idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
+) -> JSONResponse:
+    """One turn. With an Idempotency-Key, a resend of the same request (also one sent while the first is
+    still running: it waits) gets the first answer and the turn is not run twice."""
+    version = expected_version(if_match)
+
+    async def run() -> dict[str, Any]:
+        outcome = await run_in_threadpool(debriefs.post_message, recruiter.id, debrief_id, body.text, version)
+        return _turn(outcome).model_dump(mode="json")
+
+    return await once(replays, request, recruiter.id, idempotency_key, body.model_dump(mode="json"), debrief_id, run)
 
 
 @router.post("/{debrief_id}/retry", response_model=TurnOut, responses=TURN_ERRORS)
-def retry_message(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep) -> TurnOut:
+async def retry_message(
+    debrief_id: str, request: Request, recruiter: RecruiterDep, debriefs: DebriefsDep, replays: ReplaysDep,
+    idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
+) -> JSONResponse:
     """Run the message that is waiting for the model (after a 503 or 502) again."""
-    return _turn(debriefs.retry(recruiter.id, debrief_id))
+    version = expected_version(if_match)
+
+    async def run() -> dict[str, Any]:
+        outcome = await run_in_threadpool(debriefs.retry, recruiter.id, debrief_id, version)
+        return _turn(outcome).model_dump(mode="json")
+
+    return await once(replays, request, recruiter.id, idempotency_key, None, debrief_id, run)
 
 
 @router.post(
@@ -122,34 +169,79 @@ def retry_message(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDe
     responses={**TURN_ERRORS, 200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"}},
 )
 async def stream_message(
-    debrief_id: str, body: PostMessage, recruiter: RecruiterDep, debriefs: DebriefsDep
+    debrief_id: str, body: PostMessage, request: Request, recruiter: RecruiterDep, debriefs: DebriefsDep,
+    replays: ReplaysDep, idempotency_key: IdempotencyKey = None, if_match: IfMatch = None,
 ) -> EventSourceResponse:
     """The same turn as POST /messages, as server-sent events: `accepted` once the message is stored,
     `status` and `progress` while the model writes, then `guidance` (when there is new advice), `reply`
-    and `record`, or `error`."""
-    events = debriefs.stream_message(recruiter.id, debrief_id, body.text)
+    and `record`, or `error`. A replay (same Idempotency-Key) sends `accepted` and the final events again,
+    without `status` and `progress`."""
+    version = expected_version(if_match)
+    claim: Claim | None = None
+    if idempotency_key is not None:
+        got = await claim_or_replay(
+            replays, request, recruiter.id, idempotency_key, body.model_dump(mode="json"), debrief_id
+        )
+        if isinstance(got, Answer):
+            return EventSourceResponse(_replayed_sse(debrief_id, got), headers={REPLAYED: "true"})
+        claim = got
+    events = debriefs.stream_message(recruiter.id, debrief_id, body.text, expected_version=version)
     # Run up to the first event before answering, so bad input still gets a plain 4xx.
-    first = await run_in_threadpool(next, events)
-    return EventSourceResponse(_sse(first, events))
-
-
-async def _sse(first: Any, events: Iterator[Any]) -> AsyncIterator[dict[str, str]]:
-    yield _event(first)
     try:
+        first = await run_in_threadpool(next, events)
+    except BaseException as exc:
+        if claim is not None:
+            with anyio.CancelScope(shield=True):
+                await settle_failure(replays, claim, exc)
+        raise
+    return EventSourceResponse(_sse(first, events, replays, claim))
+
+
+async def _sse(
+    first: Any, events: Iterator[Any], replays: Replays, claim: Claim | None
+) -> AsyncIterator[dict[str, str]]:
+    settled = claim is None
+    try:
+        yield _event(first)
         async for event in iterate_in_threadpool(events):
             if isinstance(event, TurnOutcome):
                 turn = _turn(event)
-                for update in turn.captured:
-                    yield {"event": "captured", "data": update.model_dump_json()}
-                if turn.guidance:
-                    yield {"event": "guidance", "data": json.dumps([g.model_dump() for g in turn.guidance])}
-                yield {"event": "reply", "data": json.dumps({"text": turn.reply})}
-                yield {"event": "record", "data": turn.model_dump_json()}
+                if claim is not None:
+                    await run_in_threadpool(replays.complete, claim, Answer(200, turn.model_dump(mode="json")))
+                    settled = True
+                for final in _final_events(turn):
+                    yield final
             else:
                 yield _event(event)
     except DebriefError as exc:
+        if claim is not None:
+            await settle_failure(replays, claim, exc)
+            settled = True
         code, detail = status_and_detail(exc)
         yield {"event": "error", "data": json.dumps({"status": code, "detail": detail})}
+    finally:
+        if not settled and claim is not None:
+            # The client went away mid-turn: nobody can say what the turn did, so the key is freed.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(replays.release, claim)
+
+
+async def _replayed_sse(debrief_id: str, answer: Answer) -> AsyncIterator[dict[str, str]]:
+    yield {"event": "accepted", "data": json.dumps({"debrief_id": debrief_id})}
+    if answer.status == 200:
+        for final in _final_events(TurnOut.model_validate(answer.body)):
+            yield final
+    else:
+        yield {"event": "error", "data": json.dumps({"status": answer.status, **answer.body})}
+
+
+def _final_events(turn: TurnOut) -> Iterator[dict[str, str]]:
+    for update in turn.captured:
+        yield {"event": "captured", "data": update.model_dump_json()}
+    if turn.guidance:
+        yield {"event": "guidance", "data": json.dumps([g.model_dump() for g in turn.guidance])}
+    yield {"event": "reply", "data": json.dumps({"text": turn.reply})}
+    yield {"event": "record", "data": turn.model_dump_json()}
 
 
 def _event(event: tuple[str, dict[str, Any]]) -> dict[str, str]:

@@ -1,0 +1,170 @@
+"""Two recruiters: nothing of one's debriefs reaches the other, through any endpoint.
+
+Alice's debriefs carry a marker string (the candidate's name, her messages, a captured value, a message
+left pending by a model outage). Bob probes every route the app serves with Alice's ids and keys; every
+response must be free of the marker, and Alice's ids must answer 404 (not 403: an id must not be confirmed).
+The routes are read from the app itself, so a new endpoint fails this test until it is given a probe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute, Route
+
+from assistant.service import Service
+from tests.fakes import ScriptedChatModel, update
+
+MARKER = "Zephyrine Quillfeather-7731"
+
+
+class Alice:
+    def __init__(self, client: TestClient, auth: dict[str, str], model: ScriptedChatModel) -> None:
+        self.auth = auth
+        model.script = [[update("strengths", f"mentored {MARKER}", f"mentored {MARKER}"),
+                         update("candidate_name", MARKER, MARKER)]]
+        opened = client.post("/debriefs", json={"kind": "candidate", "candidate_name": MARKER,
+                                                "company": MARKER}, headers=auth).json()
+        self.done_id = opened["id"]
+        self.key = "alice-turn-1"
+        self.body = {"text": f"{MARKER} is keen; she mentored {MARKER}"}
+        turn = client.post(f"/debriefs/{self.done_id}/messages", json=self.body,
+                           headers={**auth, "Idempotency-Key": self.key})
+        assert turn.status_code == 200 and MARKER in turn.text
+        # A second debrief with a message kept pending by a model outage, so retry has something to run.
+        self.pending_id = client.post("/debriefs", json={"kind": "client", "company": MARKER},
+                                      headers=auth).json()["id"]
+        model.fail_with = httpx.ConnectError("down")
+        assert client.post(f"/debriefs/{self.pending_id}/messages", json={"text": f"{MARKER} passed"},
+                           headers=auth).status_code == 503
+        model.fail_with = None
+        self.ids = [self.done_id, self.pending_id]
+
+    def still_intact(self, client: TestClient) -> None:
+        for debrief_id in self.ids:
+            got = client.get(f"/debriefs/{debrief_id}", headers=self.auth)
+            assert got.status_code == 200 and MARKER in got.text
+        assert [m["status"] for m in client.get(f"/debriefs/{self.pending_id}", headers=self.auth).json()
+                ["transcript"] if m["role"] == "recruiter"] == ["pending"]
+
+
+Probe = Callable[[TestClient, dict[str, str], Alice], list[httpx.Response]]
+
+
+def _each_id(method: str, suffix: str, **kwargs: Any) -> Probe:
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        answers = []
+        for debrief_id in alice.ids:
+            answer = client.request(method, f"/debriefs/{debrief_id}{suffix}", headers=bob, **kwargs)
+            assert answer.status_code == 404, (method, suffix, answer.status_code, answer.text)
+            answers.append(answer)
+        return answers
+    return probe
+
+
+def _replayed_key(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    """Alice's very request, her Idempotency-Key included, sent by Bob: no replay of her answer."""
+    answer = client.post(f"/debriefs/{alice.done_id}/messages", json=alice.body,
+                         headers={**bob, "Idempotency-Key": alice.key})
+    assert answer.status_code == 404 and "Idempotent-Replayed" not in answer.headers
+    return [answer, *_each_id("POST", "/messages", json={"text": "hello"})(client, bob, alice)]
+
+
+def _own_list(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    listed = client.get("/debriefs", headers=bob)
+    assert listed.status_code == 200 and not {d["id"] for d in listed.json()} & set(alice.ids)
+    return [listed]
+
+
+def _open_own(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    opened = client.post("/debriefs", json={"kind": "candidate"}, headers=bob)
+    assert opened.status_code == 201 and opened.json()["id"] not in alice.ids
+    return [opened, client.get(f"/debriefs/{opened.json()['id']}", headers=bob)]
+
+
+def _search(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    answers = []
+    for source in ("all", "playbook", "documents"):
+        # The query is Bob's own text and is echoed back to him: only the results are checked.
+        answer = client.get("/playbook/search", params={"q": MARKER, "k": 50, "source": source}, headers=bob)
+        assert answer.status_code == 200, answer.text
+        answers.append(httpx.Response(200, json=answer.json()["results"]))
+        neighbour = client.get("/playbook/search", params={"q": "keen and mentored", "source": source},
+                               headers=bob)
+        answers.append(neighbour)
+    return answers
+
+
+def _get(path: str, method: str = "GET") -> Probe:
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        return [client.request(method, path, headers=bob)]
+    return probe
+
+
+def _stream(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    return _each_id("POST", "/messages/stream", json={"text": "hello"})(client, bob, alice)
+
+
+PROBES: dict[tuple[str, str], Probe] = {
+    ("POST", "/debriefs"): _open_own,
+    ("GET", "/debriefs"): _own_list,
+    ("GET", "/debriefs/{debrief_id}"): _each_id("GET", ""),
+    ("GET", "/debriefs/{debrief_id}/guidance"): _each_id("GET", "/guidance"),
+    ("DELETE", "/debriefs/{debrief_id}"): _each_id("DELETE", ""),
+    ("POST", "/debriefs/{debrief_id}/messages"): _replayed_key,
+    ("POST", "/debriefs/{debrief_id}/messages/stream"): _stream,
+    ("POST", "/debriefs/{debrief_id}/retry"): _each_id("POST", "/retry"),
+    ("GET", "/playbook/search"): _search,
+    ("GET", "/health"): _get("/health"),
+    # FastAPI's own documentation pages.
+    **{(method, path): _get(path, method) for method in ("GET", "HEAD")
+       for path in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")},
+}
+
+
+def served(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every (method, path) the app answers, walking included routers; anything unknown is reported as
+    such so it fails the classification below instead of being skipped."""
+    for route in routes:
+        if isinstance(route, APIRoute | Route):
+            yield from ((method, prefix + route.path) for method in route.methods or ())
+        elif hasattr(route, "original_router"):  # FastAPI's included routers
+            yield from served(route.original_router.routes, prefix + route.include_context.prefix)
+        else:
+            yield ("?", repr(route))
+
+
+@pytest.fixture
+def ingested(service: Service) -> Service:
+    # A playbook in the index, so searches and guidance have passages to return.
+    service.playbook.ingest()
+    return service
+
+
+def test_no_endpoint_shows_one_recruiters_debriefs_to_another(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel, ingested: Service
+) -> None:
+    alice = Alice(client, auth, model)
+    bob = {"Authorization": f"Bearer {ingested.keys.add('bob')}"}
+    app: Any = client.app
+    routes = set(served(app.routes))
+    documented = {(method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item}
+    assert documented <= routes, f"the route walk missed {documented - routes}"
+    unclassified = routes - PROBES.keys()
+    assert not unclassified, f"new endpoints need an isolation probe in tests/test_isolation.py: {unclassified}"
+    calls = len(model.calls)
+    probed = 0
+    for route in sorted(routes):
+        for answer in PROBES[route](client, bob, alice):
+            probed += 1
+            assert MARKER not in answer.text, f"{route} showed Alice's data to Bob"
+            assert not any(MARKER in value for value in answer.headers.values()), route
+            assert answer.status_code != 403, f"{route} confirmed that Alice's id exists"
+    assert len(model.calls) == calls, "Bob's probes ran a turn on Alice's debrief"
+    assert probed >= len(routes)
+    alice.still_intact(client)
