@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api import errors
 from api.body_limit import BodyLimit
+from api.models import Problem
 from api.routes import debriefs, drafts, interviews, playbook
 from assistant.service import Service
 from assistant.settings import get_settings
@@ -45,6 +46,11 @@ def create_app(service: Service | None = None) -> FastAPI:
         version="0.1.0",
         summary="Post-interview debriefs with recruiters: guided chat, evidence-linked records.",
         lifespan=lifespan,
+        # Any request can meet these, whatever its route: the body limit and the rate limit sit in front.
+        responses={
+            413: {"model": Problem, "description": "Request body over DEBRIEF_MAX_REQUEST_BYTES"},
+            429: {"model": Problem, "description": "Over the request rate; see the Retry-After header"},
+        },
     )
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=(service.settings if service else get_settings()).max_request_bytes)

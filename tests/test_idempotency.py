@@ -23,6 +23,12 @@ from assistant.store import IdempotencyRow, Store
 from tests.fakes import ScriptedChatModel, update
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fifty resends at once from one key are what is tested here; the rate limit is tested on its own.
+    monkeypatch.setenv("DEBRIEF_RATE_LIMIT_PER_MINUTE", "0")
+
+
 def _open(client: TestClient, auth: dict[str, str]) -> str:
     response = client.post("/debriefs", json={"kind": "candidate"}, headers=auth)
     assert response.status_code == 201, response.text

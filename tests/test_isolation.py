@@ -44,6 +44,19 @@ class Alice:
                            headers=auth).status_code == 503
         model.fail_with = None
         self.ids = [self.done_id, self.pending_id]
+        # A draft (approved, so export has something to give) and an interview holding her debrief.
+        model.script = [f"Subject: Next steps\n\nHi,\n\n{MARKER} mentored {MARKER}.\n\nBest regards"]
+        model._iterator = None
+        draft = client.post(f"/debriefs/{self.done_id}/drafts", json={"type": "candidate_feedback_email"},
+                            headers=auth)
+        assert draft.status_code == 201, draft.text
+        self.draft_id = draft.json()["id"]
+        client.post(f"/debriefs/{self.done_id}/drafts/{self.draft_id}/approve",
+                    json={"override_reason": "checked with the candidate beforehand"}, headers=auth)
+        interview = client.post("/interviews", json={"candidate_name": MARKER, "company": MARKER}, headers=auth)
+        self.interview_id = interview.json()["id"]
+        assert client.post(f"/interviews/{self.interview_id}/debriefs", json={"debrief_id": self.done_id},
+                           headers=auth).status_code == 200
 
     def still_intact(self, client: TestClient) -> None:
         for debrief_id in self.ids:
@@ -51,6 +64,9 @@ class Alice:
             assert got.status_code == 200 and MARKER in got.text
         assert [m["status"] for m in client.get(f"/debriefs/{self.pending_id}", headers=self.auth).json()
                 ["transcript"] if m["role"] == "recruiter"] == ["pending"]
+        draft = client.get(f"/debriefs/{self.done_id}/drafts/{self.draft_id}", headers=self.auth).json()
+        assert draft["status"] == "approved" and draft["versions"] == 1
+        assert client.get(f"/debriefs/{self.done_id}/audit", headers=self.auth).json()["intact"]
 
 
 Probe = Callable[[TestClient, dict[str, str], Alice], list[httpx.Response]]
@@ -100,6 +116,52 @@ def _search(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx
     return answers
 
 
+def _each_draft(method: str, suffix: str, **kwargs: Any) -> Probe:
+    """Alice's draft id, under her debrief and under one of Bob's own."""
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        own = client.post("/debriefs", json={"kind": "candidate"}, headers=bob).json()["id"]
+        answers = []
+        for debrief_id in (alice.done_id, own):
+            answer = client.request(method, f"/debriefs/{debrief_id}/drafts/{alice.draft_id}{suffix}",
+                                    headers=bob, **kwargs)
+            assert answer.status_code == 404, (method, suffix, answer.status_code, answer.text)
+            answers.append(answer)
+        return answers
+    return probe
+
+
+def _upload(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    return _each_id("POST", "/drafts/upload", files={"file": ("spec.md", b"# Role\n- Python\n", "text/markdown")})(
+        client, bob, alice)
+
+
+def _interview(suffix: str, method: str = "GET", **kwargs: Any) -> Probe:
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        answer = client.request(method, f"/interviews/{alice.interview_id}{suffix}", headers=bob, **kwargs)
+        assert answer.status_code == 404, (suffix, answer.status_code, answer.text)
+        return [answer]
+    return probe
+
+
+def _attach(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    """Bob's debrief into Alice's interview, and Alice's debrief into Bob's: both unknown to him."""
+    own_debrief = client.post("/debriefs", json={"kind": "client"}, headers=bob).json()["id"]
+    own_interview = client.post("/interviews", json={"candidate_name": "Someone Else"}, headers=bob).json()["id"]
+    answers = [
+        client.post(f"/interviews/{alice.interview_id}/debriefs", json={"debrief_id": own_debrief}, headers=bob),
+        client.post(f"/interviews/{own_interview}/debriefs", json={"debrief_id": alice.done_id}, headers=bob),
+    ]
+    assert [a.status_code for a in answers] == [404, 404], [a.text for a in answers]
+    return answers
+
+
+def _own_interviews(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    created = client.post("/interviews", json={"candidate_name": "Someone Else"}, headers=bob)
+    listed = client.get("/interviews", headers=bob)
+    assert created.status_code == 201 and alice.interview_id not in {i["id"] for i in listed.json()}
+    return [created, listed]
+
+
 def _get(path: str, method: str = "GET") -> Probe:
     def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
         return [client.request(method, path, headers=bob)]
@@ -120,6 +182,23 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/debriefs/{debrief_id}/messages/stream"): _stream,
     ("POST", "/debriefs/{debrief_id}/retry"): _each_id("POST", "/retry"),
     ("GET", "/playbook/search"): _search,
+    ("GET", "/debriefs/{debrief_id}/drafts"): _each_id("GET", "/drafts"),
+    ("POST", "/debriefs/{debrief_id}/drafts"): _each_id("POST", "/drafts", json={"type": "client_follow_up"}),
+    ("POST", "/debriefs/{debrief_id}/drafts/stream"): _each_id(
+        "POST", "/drafts/stream", json={"type": "client_follow_up"}),
+    ("POST", "/debriefs/{debrief_id}/drafts/upload"): _upload,
+    ("GET", "/debriefs/{debrief_id}/drafts/{draft_id}"): _each_draft("GET", ""),
+    ("PUT", "/debriefs/{debrief_id}/drafts/{draft_id}"): _each_draft("PUT", "", json={"text": "changed"}),
+    ("POST", "/debriefs/{debrief_id}/drafts/{draft_id}/approve"): _each_draft(
+        "POST", "/approve", json={"override_reason": "a reason long enough to pass"}),
+    ("POST", "/debriefs/{debrief_id}/drafts/{draft_id}/discard"): _each_draft("POST", "/discard"),
+    ("GET", "/debriefs/{debrief_id}/drafts/{draft_id}/export"): _each_draft("GET", "/export"),
+    ("GET", "/debriefs/{debrief_id}/audit"): _each_id("GET", "/audit"),
+    ("POST", "/interviews"): _own_interviews,
+    ("GET", "/interviews"): _own_interviews,
+    ("GET", "/interviews/{interview_id}"): _interview(""),
+    ("GET", "/interviews/{interview_id}/reconciliation"): _interview("/reconciliation"),
+    ("POST", "/interviews/{interview_id}/debriefs"): _attach,
     ("GET", "/health"): _get("/health"),
     # FastAPI's own documentation pages.
     **{(method, path): _get(path, method) for method in ("GET", "HEAD")
@@ -137,6 +216,12 @@ def served(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str,
             yield from served(route.original_router.routes, prefix + route.include_context.prefix)
         else:
             yield ("?", repr(route))
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bob's probes are many quick requests with one key; the rate limit is tested on its own.
+    monkeypatch.setenv("DEBRIEF_RATE_LIMIT_PER_MINUTE", "0")
 
 
 @pytest.fixture

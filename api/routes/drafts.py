@@ -30,6 +30,7 @@ from assistant.redline import read_spec_upload
 router = APIRouter(prefix="/debriefs/{debrief_id}", tags=["drafts"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8)"},
     401: {"model": Problem, "description": "Missing or unknown API key"},
     404: {"model": Problem, "description": "No such debrief or draft for this recruiter"},
     422: {"model": Problem, "description": "Invalid request"},

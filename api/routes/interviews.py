@@ -13,6 +13,7 @@ from assistant.interviews import Interview, SideStatus
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8)"},
     401: {"model": Problem, "description": "Missing or unknown API key"},
     404: {"model": Problem, "description": "No such interview (or debrief) for this recruiter"},
     422: {"model": Problem, "description": "Bad input, or that side of the interview already has a debrief"},
