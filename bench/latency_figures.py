@@ -61,7 +61,7 @@ def overall_median(turns: list[Turn], subject: str) -> float | None:
 
 def last_vs_second(rows: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     """Does a turn get slower as the debrief grows? The last turn index (8 at most) against turn 2."""
-    if 2 not in rows or max(rows) < 2:
+    if 2 not in rows or max(rows) <= 2:
         return None
     last = max(rows)
     return {"last_turn": last, "ratio": rows[last]["median_s"] / rows[2]["median_s"]}

@@ -7,7 +7,7 @@ index, with the prompt tokens the server read anew and those it reused from its 
 
 Debriefs: from evals/datasets/extraction, sorted by id, those with 4 to 8 messages, alternating
 candidate and client (first candidate, first client, second candidate, ...), each cut to --max-turns.
-The engine is the product (Service with an in-memory store, playbook guidance off: its embedding is
+The engine is the product (Service with a throwaway SQLite store, playbook guidance off: its embedding is
 measured by bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one
 prompt, the whole record written each turn). Before each pass the fixed prompt prefix of each side is
 read once, as the service's warm-up does at start-up. A script that prints figures, not a test.
@@ -56,7 +56,8 @@ from bench.prompt_reuse import ReuseMeter  # noqa: E402
 from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool  # noqa: E402
 from evals.datasets import Case, load_cases  # noqa: E402
 
-console = Console()
+# Wide enough for the tables when the output goes to a file.
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def pick_cases(count: int, max_turns: int) -> list[Case]:
@@ -163,7 +164,7 @@ def run_interleaved(debriefs: Debriefs, recruiter: str, cases: list[Case], k: in
     return turns
 
 
-def first_events(service: Service, case: Case) -> list[float]:
+def first_events(service: Service, key: str, case: Case) -> list[float]:
     """Seconds from posting to /messages/stream until the first `event:` line (`accepted`), over the
     real app served by uvicorn on loopback; each stream is read to its end so the turn completes."""
     port = _free_port()
@@ -173,7 +174,7 @@ def first_events(service: Service, case: Case) -> list[float]:
     while not server.started and thread.is_alive():
         time.sleep(0.05)
     times = []
-    headers = {"Authorization": f"Bearer {service.dev_key}"}
+    headers = {"Authorization": f"Bearer {key}"}
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
                           timeout=httpx.Timeout(900, connect=10)) as client:
@@ -249,14 +250,17 @@ def main() -> None:
             # Model calls run long on a busy CPU and queue behind each other when interleaved; a retry
             # would count one turn twice.
             settings = defaults.model_copy(update={
-                "data_dir": Path(tmp), "database_url": "sqlite://", "api_keys": "", "create_dev_key": True,
+                "data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/bench.db", "api_keys": "", "create_dev_key": False,
                 "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
                 "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
                 "rate_limit_per_minute": 0,
             })
             model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
-            service = Service(settings, model=model, store=Store("sqlite://")).start()
-            recruiter = service.keys.authenticate(service.dev_key or "").id
+            # A throwaway file, not sqlite:// in memory: that is one connection, which the threads of
+            # interleaved conversations cannot share.
+            service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+            key = service.keys.add("bench")
+            recruiter = service.keys.authenticate(key).id
             sides: set[Side] = {c.kind for c in cases}  # type: ignore[misc]
             warm(model, service.prompts, sides, baseline=False)
             turns = run_engine(service.debriefs, recruiter, cases, meter)
@@ -265,7 +269,7 @@ def main() -> None:
             for k in (k for k in interleave if k > 1):
                 warm(model, service.prompts, sides, baseline=False)
                 turns += run_interleaved(service.debriefs, recruiter, cases, k)
-            sse = [] if args.no_stream or not cases else first_events(service, cases[0])
+            sse = [] if args.no_stream or not cases else first_events(service, key, cases[0])
             service.stop()
         finally:
             stop()
