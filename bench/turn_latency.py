@@ -250,7 +250,8 @@ def main() -> None:
             # Model calls run long on a busy CPU and queue behind each other when interleaved; a retry
             # would count one turn twice.
             settings = defaults.model_copy(update={
-                "data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/bench.db", "api_keys": "", "create_dev_key": False,
+                "data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/bench.db",
+                "api_keys": "", "create_dev_key": False,
                 "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
                 "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
                 "rate_limit_per_minute": 0,
