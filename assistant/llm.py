@@ -23,7 +23,8 @@ class Endpoint:
     api_key: str
 
 
-def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
+def chat_model(endpoint: Endpoint, settings: Settings, http_client: httpx.Client | None = None) -> BaseChatModel:
+    """`http_client` lets a measurement read the server's raw answers (bench/turn_latency.py)."""
     return ChatOpenAI(
         base_url=endpoint.base_url,
         model=endpoint.model,
@@ -36,6 +37,7 @@ def chat_model(endpoint: Endpoint, settings: Settings) -> BaseChatModel:
         # ChatOpenAI uses for its own max_tokens setting, and OpenAI still accepts this one.
         extra_body={"max_tokens": 600},
         stream_usage=True,
+        http_client=http_client,
     )
 
 

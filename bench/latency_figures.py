@@ -1,0 +1,150 @@
+"""The figures bench/turn_latency.py prints and saves: per-turn medians and their ratios."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+@dataclass
+class Turn:
+    subject: str  # "engine", "baseline", or "engine x2" for two conversations interleaved
+    case: str
+    index: int  # 1 for the debrief's first recruiter message
+    seconds: float
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    read: int | None = None  # prompt tokens the server read anew (see bench/prompt_reuse.py)
+    reused: int | None = None  # prompt tokens it restored from its cache
+    error: str | None = None
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest rank, as bench/turn_overhead.py: with a handful of samples, p95 is the slowest."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _median(values: list[int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def per_turn(turns: list[Turn], subject: str) -> dict[int, dict[str, Any]]:
+    by_index: dict[int, list[Turn]] = defaultdict(list)
+    for turn in turns:
+        if turn.subject == subject and turn.error is None:
+            by_index[turn.index].append(turn)
+    return {
+        index: {
+            "n": len(group),
+            "median_s": statistics.median(t.seconds for t in group),
+            "p95_s": pct([t.seconds for t in group], 0.95),
+            "prompt_tokens": _median([t.prompt_tokens for t in group]),
+            "read_tokens": _median([t.read for t in group]),
+            "reused_tokens": _median([t.reused for t in group]),
+            "output_tokens": _median([t.output_tokens for t in group]),
+        }
+        for index, group in sorted(by_index.items())
+    }
+
+
+def overall_median(turns: list[Turn], subject: str) -> float | None:
+    times = [t.seconds for t in turns if t.subject == subject and t.error is None]
+    return statistics.median(times) if times else None
+
+
+def last_vs_second(rows: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """Does a turn get slower as the debrief grows? The last turn index (8 at most) against turn 2."""
+    if 2 not in rows or max(rows) <= 2:
+        return None
+    last = max(rows)
+    return {"last_turn": last, "ratio": rows[last]["median_s"] / rows[2]["median_s"]}
+
+
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def summarise(turns: list[Turn], interleave: list[int], sse: list[float]) -> dict[str, Any]:
+    engine, baseline = per_turn(turns, "engine"), per_turn(turns, "baseline")
+    summary: dict[str, Any] = {
+        "engine": engine, "baseline": baseline,
+        "engine_median_s": overall_median(turns, "engine"),
+        "baseline_median_s": overall_median(turns, "baseline"),
+        "engine_last_vs_turn_2": last_vs_second(engine),
+        "baseline_last_vs_turn_2": last_vs_second(baseline),
+        "errors": [t.__dict__ for t in turns if t.error],
+    }
+    summary["ratio_engine_to_baseline"] = _ratio(summary["engine_median_s"], summary["baseline_median_s"])
+    summary["interleaved"] = {
+        k: {"per_turn": per_turn(turns, f"engine x{k}"), "median_s": overall_median(turns, f"engine x{k}")}
+        for k in interleave if k > 1
+    }
+    if sse:
+        summary["first_event_s"] = {"median": statistics.median(sse), "max": max(sse), "n": len(sse)}
+    return summary
+
+
+def show(summary: dict[str, Any], console: Console) -> None:
+    table = Table(title="Seconds per turn (median / p95) and tokens (median): engine against the naive baseline")
+    for column in ("turn", "engine s", "p95", "read", "reused", "out",
+                   "baseline s", "p95", "read", "reused", "out", "engine/baseline"):
+        table.add_column(column, justify="right")
+    engine, baseline = summary["engine"], summary["baseline"]
+    for index in sorted(set(engine) | set(baseline)):
+        row: list[str] = [f"{index}"]
+        for side in (engine.get(index), baseline.get(index)):
+            row += ["-"] * 5 if side is None else [
+                _fmt(side["median_s"], 1), _fmt(side["p95_s"], 1), _fmt(side["read_tokens"]),
+                _fmt(side["reused_tokens"]), _fmt(side["output_tokens"]),
+            ]
+        both = index in engine and index in baseline
+        ratio = _ratio(engine[index]["median_s"], baseline[index]["median_s"]) if both else None
+        table.add_row(*row, _fmt(ratio, 2))
+    console.print(table)
+    console.print(
+        f"median per turn: engine {_fmt(summary['engine_median_s'], 1)} s, baseline "
+        f"{_fmt(summary['baseline_median_s'], 1)} s; ratio of medians (engine / baseline) "
+        f"{_fmt(summary['ratio_engine_to_baseline'], 2)}"
+    )
+    for name in ("engine", "baseline"):
+        growth = summary[f"{name}_last_vs_turn_2"]
+        if growth:
+            console.print(f"{name}: turn {growth['last_turn']} / turn 2 = {growth['ratio']:.2f}")
+    if summary["interleaved"]:
+        table = Table(title="Engine seconds per turn (median) with conversations interleaved on one server")
+        table.add_column("turn", justify="right")
+        table.add_column("1 conversation", justify="right")
+        for k in summary["interleaved"]:
+            table.add_column(f"{k} at once", justify="right")
+            table.add_column(f"x{k} / x1", justify="right")
+        for index in sorted(engine):
+            row = [f"{index}", _fmt(engine[index]["median_s"], 1)]
+            for figures in summary["interleaved"].values():
+                cell = figures["per_turn"].get(index)
+                median = cell["median_s"] if cell else None
+                row += [_fmt(median, 1), _fmt(_ratio(median, engine[index]["median_s"]), 2)]
+            table.add_row(*row)
+        row = ["all", _fmt(summary["engine_median_s"], 1)]
+        for figures in summary["interleaved"].values():
+            row += [_fmt(figures["median_s"], 1), _fmt(_ratio(figures["median_s"], summary["engine_median_s"]), 2)]
+        table.add_row(*row)
+        console.print(table)
+    if "first_event_s" in summary:
+        first = summary["first_event_s"]
+        console.print(
+            f"first SSE event (accepted) after POST /messages/stream: median {first['median'] * 1000:.0f} ms, "
+            f"max {first['max'] * 1000:.0f} ms over {first['n']} turns"
+        )
+    for error in summary["errors"]:
+        console.print(f"[red]failed turn[/red] {error['subject']} {error['case']} #{error['index']}: {error['error']}")

@@ -1,0 +1,288 @@
+"""Seconds per turn on the real model: the engine against the naive single-prompt baseline, per turn
+index, with the prompt tokens the server read anew and those it reused from its cache; the same with
+2 or 4 conversations sharing the server; and how soon the streamed turn answers with its first event.
+
+    .venv/bin/python bench/turn_latency.py [--debriefs 8] [--max-turns 8] [--interleave 1,2,4]
+    .venv/bin/python bench/turn_latency.py --quick      # 1 debrief, 2 turns: does it run?
+
+Debriefs: from evals/datasets/extraction, sorted by id, those with 4 to 8 messages, alternating
+candidate and client (first candidate, first client, second candidate, ...), each cut to --max-turns.
+The engine is the product (Service with a throwaway SQLite store, playbook guidance off: its embedding is
+measured by bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one
+prompt, the whole record written each turn). Before each pass the fixed prompt prefix of each side is
+read once, as the service's warm-up does at start-up. A script that prints figures, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+from rich.console import Console
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.app import create_app  # noqa: E402
+from assistant.debriefs import Debriefs  # noqa: E402
+from assistant.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
+from assistant.errors import DebriefError  # noqa: E402
+from assistant.extraction import Extractor  # noqa: E402
+from assistant.llm import Endpoint, chat_model  # noqa: E402
+from assistant.prompts import PromptLibrary  # noqa: E402
+from assistant.schema import Side, specs_for  # noqa: E402
+from assistant.service import Service  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.store import Store  # noqa: E402
+from bench.latency_figures import Turn, show, summarise  # noqa: E402
+from bench.prompt_reuse import ReuseMeter  # noqa: E402
+from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool  # noqa: E402
+from evals.datasets import Case, load_cases  # noqa: E402
+
+# Wide enough for the tables when the output goes to a file.
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+def pick_cases(count: int, max_turns: int) -> list[Case]:
+    fitting = [c for c in load_cases() if 4 <= len(c.messages) <= 8]
+    sides = [[c for c in fitting if c.kind == "candidate"], [c for c in fitting if c.kind == "client"]]
+    alternated = [case for pair in zip(*sides, strict=False) for case in pair]
+    return [replace(case, messages=case.messages[:max_turns]) for case in alternated[:count]]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    names = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": names[0] if names else platform.processor(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def warm(model: BaseChatModel, prompts: PromptLibrary, sides: set[Side], baseline: bool) -> None:
+    """Have the server read each side's fixed prefix once, so no pass starts with a cold read."""
+    for side in sorted(sides):
+        if baseline:
+            prompt = prompts.render(PROMPT, side=side, specs=specs_for(side), messages=[])
+            tool = model.bind_tools([record_tool(side)], tool_choice=TOOL_NAME, extra_body={"max_tokens": 1})
+            tool.invoke([HumanMessage(prompt.text)])
+        else:
+            Extractor(model, prompts).warm_up(side)
+
+
+def engine_turn(
+    debriefs: Debriefs, recruiter: str, debrief_id: str, case: Case, index: int, subject: str,
+    meter: ReuseMeter | None,
+) -> Turn:
+    mark = meter.mark() if meter else None
+    started = time.perf_counter()
+    try:
+        outcome = debriefs.post_message(recruiter, debrief_id, case.messages[index - 1])
+    except DebriefError as exc:
+        return Turn(subject, case.id, index, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
+    seconds = time.perf_counter() - started
+    reuse = meter.since(mark) if meter and mark else None
+    return Turn(
+        subject, case.id, index, seconds, int(outcome.usage.get("input_tokens", 0)),
+        int(outcome.usage.get("output_tokens", 0)), reuse.read if reuse else None, reuse.reused if reuse else None,
+    )
+
+
+def run_engine(debriefs: Debriefs, recruiter: str, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
+    turns = []
+    for case in cases:
+        debrief = debriefs.open(recruiter, case.kind)
+        for index in range(1, len(case.messages) + 1):
+            turns.append(engine_turn(debriefs, recruiter, debrief.id, case, index, "engine", meter))
+            console.log(f"engine {case.id} turn {index}: {turns[-1].seconds:.1f} s")
+            if turns[-1].error:
+                break  # the message waits for a retry, as it would for a recruiter
+    return turns
+
+
+def run_baseline(baseline: Baseline, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
+    turns = []
+    for case in cases:
+        side: Side = case.kind  # type: ignore[assignment]
+        for index in range(1, len(case.messages) + 1):
+            mark, started = meter.mark(), time.perf_counter()
+            try:
+                _, usage = baseline.write_record(side, case.messages[:index])
+            except Exception as exc:  # noqa: BLE001 - a failed turn is a figure; stateless, so go on
+                turns.append(Turn("baseline", case.id, index, time.perf_counter() - started, error=str(exc)))
+                continue
+            seconds, reuse = time.perf_counter() - started, meter.since(mark)
+            turns.append(Turn(
+                "baseline", case.id, index, seconds, int(usage.get("input_tokens", 0)),
+                int(usage.get("output_tokens", 0)), reuse.read if reuse else None, reuse.reused if reuse else None,
+            ))
+            console.log(f"baseline {case.id} turn {index}: {seconds:.1f} s")
+    return turns
+
+
+def run_interleaved(debriefs: Debriefs, recruiter: str, cases: list[Case], k: int) -> list[Turn]:
+    """Groups of k conversations; turn n of every conversation in a group is posted at once from k
+    threads, and turn n+1 only when all have answered: recruiters in step, sharing one server."""
+    turns: list[Turn] = []
+    subject = f"engine x{k}"
+    for start in range(0, len(cases) - k + 1, k):
+        group = [(case, debriefs.open(recruiter, case.kind).id) for case in cases[start:start + k]]
+        failed: set[str] = set()
+        with ThreadPoolExecutor(k) as pool:
+            for index in range(1, max(len(case.messages) for case, _ in group) + 1):
+                futures = [
+                    pool.submit(engine_turn, debriefs, recruiter, debrief_id, case, index, subject, None)
+                    for case, debrief_id in group if index <= len(case.messages) and case.id not in failed
+                ]
+                for future in futures:
+                    turns.append(turn := future.result())
+                    if turn.error:
+                        failed.add(turn.case)
+                times = ", ".join(f"{t.seconds:.1f} s" for t in turns[-len(futures):])
+                console.log(f"{subject} turn {index}: {times}")
+    return turns
+
+
+def first_events(service: Service, key: str, case: Case) -> list[float]:
+    """Seconds from posting to /messages/stream until the first `event:` line (`accepted`), over the
+    real app served by uvicorn on loopback; each stream is read to its end so the turn completes."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    times = []
+    headers = {"Authorization": f"Bearer {key}"}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
+                          timeout=httpx.Timeout(900, connect=10)) as client:
+            debrief_id = client.post("/debriefs", json={"kind": case.kind}).raise_for_status().json()["id"]
+            for index, text in enumerate(case.messages, start=1):
+                started, first = time.perf_counter(), None
+                with client.stream("POST", f"/debriefs/{debrief_id}/messages/stream", json={"text": text}) as r:
+                    r.raise_for_status()
+                    for line in r.iter_lines():
+                        if first is None and line.startswith("event:"):
+                            first = time.perf_counter() - started
+                if first is not None:
+                    times.append(first)
+                console.log(f"stream {case.id} turn {index}: first event after {(first or 0) * 1000:.0f} ms, "
+                            f"turn {time.perf_counter() - started:.1f} s")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+    return times
+
+
+def start_endpoint(
+    args: argparse.Namespace, settings: Settings, tmp: Path
+) -> tuple[Endpoint, Path | None, Callable[[], None]]:
+    if args.endpoint:
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        name = args.model_name or settings.llm_model or settings.embedded_model
+        return Endpoint(args.endpoint, name, key), args.server_log, lambda: None
+    package = model_package(settings.embedded_model)
+    log = tmp / "embedded-server.log"
+    server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
+        host="127.0.0.1", port=_free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
+        ram_cache_bytes=args.ram_cache_bytes, log_file=log, start_timeout_s=600,
+    ))
+    console.log(f"starting {package.name} on {server.base_url} (log {log})")
+    server.start()
+    return Endpoint(server.base_url, package.name, "not-needed"), log, server.stop
+
+
+def main() -> None:
+    defaults = Settings()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debriefs", type=int, default=8)
+    parser.add_argument("--max-turns", type=int, default=8)
+    parser.add_argument("--interleave", default="1,2,4", help="conversations sharing the server, e.g. 1,2,4")
+    parser.add_argument("--quick", action="store_true", help="1 debrief, 2 turns, no interleaving")
+    parser.add_argument("--endpoint", help="an OpenAI-compatible base URL to use instead of starting the model")
+    parser.add_argument("--model-name", help="the model name to ask --endpoint for")
+    parser.add_argument("--server-log", type=Path, help="with --endpoint: its llama-cpp-python log, for reuse")
+    parser.add_argument("--threads", type=int, default=defaults.embedded_threads or os.cpu_count() or 2)
+    parser.add_argument("--batch", type=int, default=defaults.embedded_batch)
+    parser.add_argument("--ctx", type=int, default=defaults.embedded_ctx)
+    parser.add_argument("--ram-cache-bytes", type=int, default=defaults.embedded_ram_cache_bytes,
+                        help="the server's saved prompt states; 0 keeps only the last prompt")
+    parser.add_argument("--no-stream", action="store_true", help="skip the first-event measurement")
+    parser.add_argument("--json", type=Path, help="save the figures and every turn here")
+    args = parser.parse_args()
+    if args.quick:
+        args.debriefs, args.max_turns, args.interleave = 1, 2, "1"
+    interleave = sorted({int(k) for k in args.interleave.split(",") if k.strip()})
+    cases = pick_cases(args.debriefs, args.max_turns)
+    command = shlex.join([os.path.relpath(sys.executable, ROOT), os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
+    header: dict[str, Any] = {
+        "machine": machine(), "command": command, "debriefs": [c.id for c in cases],
+        "settings": {k: getattr(args, k) for k in ("endpoint", "threads", "batch", "ctx", "ram_cache_bytes")}
+        | {"max_turns": args.max_turns, "model": args.model_name or defaults.embedded_model, "interleave": interleave},
+    }
+    console.print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        endpoint, log, stop = start_endpoint(args, defaults, Path(tmp))
+        try:
+            meter = ReuseMeter(log)
+            # Model calls run long on a busy CPU and queue behind each other when interleaved; a retry
+            # would count one turn twice.
+            settings = defaults.model_copy(update={
+                "data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/bench.db",
+                "api_keys": "", "create_dev_key": False,
+                "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
+                "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
+                "rate_limit_per_minute": 0,
+            })
+            model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
+            # A throwaway file, not sqlite:// in memory: that is one connection, which the threads of
+            # interleaved conversations cannot share.
+            service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+            key = service.keys.add("bench")
+            recruiter = service.keys.authenticate(key).id
+            sides: set[Side] = {c.kind for c in cases}  # type: ignore[misc]
+            warm(model, service.prompts, sides, baseline=False)
+            turns = run_engine(service.debriefs, recruiter, cases, meter)
+            warm(model, service.prompts, sides, baseline=True)
+            turns += run_baseline(Baseline(model, service.prompts), cases, meter)
+            for k in (k for k in interleave if k > 1):
+                warm(model, service.prompts, sides, baseline=False)
+                turns += run_interleaved(service.debriefs, recruiter, cases, k)
+            sse = [] if args.no_stream or not cases else first_events(service, key, cases[0])
+            service.stop()
+        finally:
+            stop()
+    summary = summarise(turns, interleave, sse)
+    header["settings"]["model"] = endpoint.model
+    header["reuse_source"] = meter.source
+    console.print(header)
+    show(summary, console)
+    if args.json:
+        args.json.write_text(json.dumps({**header, "summary": summary, "turns": [asdict(t) for t in turns]}, indent=2))
+        console.print(f"saved {args.json}")
+
+
+if __name__ == "__main__":
+    main()
