@@ -208,6 +208,8 @@ def test_a_candidate_debrief_in_the_browser(app: tuple[str, Service, ScriptedCha
     expect(page.locator("h1")).to_have_text("Feedback email to the candidate")
     expect(page.locator("mark.finding.blocking")).to_have_text("£95,000")
     expect(page.locator(".sentence.supported").first).to_contain_text("Rests on")
+    expect(page.locator(".sentence.unsupported")).to_contain_text("Not stated anywhere: 95000")
+    expect(page.locator(".finding-note.blocking")).to_contain_text("salary budget")
     shot(page, "draft-blocking")
     page.get_by_label(re.compile("blocking finding")).fill("fine")
     page.get_by_role("button", name=re.compile("Approve")).click()
