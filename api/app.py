@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import errors
+from api import errors, web
 from api.body_limit import BodyLimit
 from api.models import Problem
 from api.routes import debriefs, drafts, interviews, playbook
@@ -52,8 +52,10 @@ def create_app(service: Service | None = None) -> FastAPI:
             429: {"model": Problem, "description": "Over the request rate; see the Retry-After header"},
         },
     )
+    settings = service.settings if service else get_settings()
     errors.install(app)
-    app.add_middleware(BodyLimit, max_bytes=(service.settings if service else get_settings()).max_request_bytes)
+    web.install(app, settings)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.include_router(debriefs.router)
     app.include_router(drafts.router)
     app.include_router(interviews.router)

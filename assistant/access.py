@@ -78,3 +78,10 @@ class Keys:
         if row is None:
             raise AccessDenied("unknown API key")
         return Recruiter(row.id, row.name)
+
+    def authenticate_hash(self, key_sha256: str | None) -> Recruiter:
+        """A web session keeps the key's hash, never the key itself; a replaced key ends its sessions."""
+        row = self._store.recruiter_by_key_hash(key_sha256) if key_sha256 else None
+        if row is None:
+            raise AccessDenied("not signed in")
+        return Recruiter(row.id, row.name)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from assistant import audit
+from assistant.corrections import apply_correction
 from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
@@ -249,6 +250,40 @@ class Debriefs:
             row.version += 1
             version = row.version
         return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version)
+
+    def correct(self, recruiter_id: str, debrief_id: str, field: str, value: str) -> TurnOutcome:
+        """A value typed into the record panel: logged as a recruiter line and checked like a chat
+        correction (see assistant/corrections.py); no model call."""
+        with self._lock(debrief_id), self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id)
+            if any(m.status == "pending" for m in row.messages):
+                raise MessagePending("the previous message is still waiting for the model: retry it first")
+            debrief = _to_debrief(row)
+            record = debrief.record
+            text, gate = apply_correction(record, field, value)
+            flow = self.flow(debrief.kind)
+            state = dict(row.flow_state)
+            answered = set(state.get("answered", []))
+            asked = flow.topic(state.get("asked") or "")
+            topic = flow.next_topic(record, answered)
+            self._refresh_progress(record, flow, answered)
+            reply = compose(gate.applied, [], topic.ask if topic else None, flow.closing)
+            recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"] + [text]
+            shown = {(g.collection, g.entry_id) for g in row.guidance}
+            notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
+            seq = len(row.messages)
+            row.messages.append(MessageRow(seq=seq, role="recruiter", text=text, status="done", details={
+                "applied": [u.model_dump(mode="json") for u in gate.applied], "rejected": [],
+                "question_before": asked.ask if asked else None, "via": "form",
+            }))
+            row.messages.append(MessageRow(seq=seq + 1, role="assistant", text=reply))
+            row.record = record.model_dump(mode="json")
+            row.guidance.extend(_to_guidance_row(note, seq) for note in notes)
+            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.updated_at = datetime.now(UTC)
+            row.version += 1
+            version = row.version
+        return TurnOutcome(reply, record, gate.applied, [], {"llm_calls": 0}, notes, version)
 
     # --- internals -------------------------------------------------------------------------------
 

@@ -78,6 +78,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # The web app's sign-in cookie: signed with this secret (unset: a random one kept in the data dir, so
+    # sessions survive a restart), and valid this long.
+    session_secret: SecretStr | None = None
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+
     max_message_chars: int = 8000
     # Request bodies above this are refused (413) before they are read into memory.
     max_request_bytes: int = Field(default=256 * 1024, ge=1)

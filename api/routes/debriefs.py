@@ -198,15 +198,18 @@ async def stream_message(
 
 
 async def _sse(
-    first: Any, events: Iterator[Any], replays: Replays, claim: Claim | None
+    first: Any, events: Iterator[Any], replays: Replays | None = None, claim: Claim | None = None
 ) -> AsyncIterator[dict[str, str]]:
+    """The turn's events; with a claimed Idempotency-Key (`replays` and `claim`), its answer is stored."""
+    if replays is None:
+        claim = None
     settled = claim is None
     try:
         yield _event(first)
         async for event in iterate_in_threadpool(events):
             if isinstance(event, TurnOutcome):
                 turn = _turn(event)
-                if claim is not None:
+                if claim is not None and replays is not None:
                     await run_in_threadpool(replays.complete, claim, Answer(200, turn.model_dump(mode="json")))
                     settled = True
                 for final in _final_events(turn):
@@ -214,13 +217,13 @@ async def _sse(
             else:
                 yield _event(event)
     except DebriefError as exc:
-        if claim is not None:
+        if claim is not None and replays is not None:
             await settle_failure(replays, claim, exc)
             settled = True
         code, detail = status_and_detail(exc)
         yield {"event": "error", "data": json.dumps({"status": code, "detail": detail})}
     finally:
-        if not settled and claim is not None:
+        if not settled and claim is not None and replays is not None:
             # The client went away mid-turn: nobody can say what the turn did, so the key is freed.
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(replays.release, claim)
