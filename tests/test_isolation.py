@@ -8,6 +8,7 @@ The routes are read from the app itself, so a new endpoint fails this test until
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -15,7 +16,8 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from assistant.service import Service
 from tests.fakes import ScriptedChatModel, update
@@ -162,6 +164,51 @@ def _own_interviews(client: TestClient, bob: dict[str, str], alice: Alice) -> li
     return [created, listed]
 
 
+PAGE = {"Accept": "text/html"}
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _web_session(client: TestClient, bob: dict[str, str]) -> str:
+    """Bob signed in to the web app with his key (the cookie stays in the client); his CSRF token."""
+    key = bob["Authorization"].removeprefix("Bearer ")
+    form = client.get("/signin", headers=PAGE)
+    found = _CSRF.search(form.text)
+    assert found
+    client.post("/signin", data={"key": key, "csrf_token": found.group(1)}, headers=PAGE)
+    home = _CSRF.search(client.get("/", headers=PAGE).text)
+    assert home
+    return home.group(1)
+
+
+def _page(method: str, suffix: str, draft: bool = False, **data: str) -> Probe:
+    """A web-app route on each of Alice's debriefs (and her draft), from Bob's own signed-in session:
+    not found, or sent back with an error, and never with her data."""
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        csrf = _web_session(client, bob)
+        answers = []
+        for debrief_id in alice.ids:
+            path = f"/app/debriefs/{debrief_id}" + (f"/drafts/{alice.draft_id}" if draft else "") + suffix
+            if suffix.endswith("/stream"):  # the page's fetch calls: JSON, token in a header
+                answer = client.request(method, path, json=data or None, headers={**PAGE, "X-CSRF-Token": csrf})
+            else:
+                form = {"csrf_token": csrf, **data} if method == "POST" else None
+                answer = client.request(method, path, data=form, headers=PAGE)
+            assert answer.status_code in (200, 404) and (answer.status_code == 404 or answer.history), (
+                method, path, answer.status_code)
+            answers.append(answer)
+        return answers
+    return probe
+
+
+def _web_home(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    csrf = _web_session(client, bob)
+    opened = client.post("/app/debriefs", data={"kind": "candidate", "csrf_token": csrf}, headers=PAGE)
+    answers = [client.get("/", headers=PAGE), opened, client.get("/signin", headers=PAGE)]
+    answers.append(client.post("/signout", data={"csrf_token": csrf}, headers=PAGE))
+    assert all(a.status_code == 200 for a in answers), [a.status_code for a in answers]
+    return answers
+
+
 def _get(path: str, method: str = "GET") -> Probe:
     def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
         return [client.request(method, path, headers=bob)]
@@ -200,6 +247,25 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/interviews/{interview_id}/reconciliation"): _interview("/reconciliation"),
     ("POST", "/interviews/{interview_id}/debriefs"): _attach,
     ("GET", "/health"): _get("/health"),
+    ("GET", "/static/{path}"): _get("/static/app.js"),
+    **{route: _web_home for route in (("GET", "/"), ("POST", "/app/debriefs"), ("GET", "/signin"),
+                                      ("POST", "/signin"), ("POST", "/signout"))},
+    ("GET", "/app/debriefs/{debrief_id}"): _page("GET", ""),
+    ("GET", "/app/debriefs/{debrief_id}/live"): _page("GET", "/live"),
+    ("GET", "/app/debriefs/{debrief_id}/audit"): _page("GET", "/audit"),
+    ("POST", "/app/debriefs/{debrief_id}/messages"): _page("POST", "/messages", text="hello"),
+    ("POST", "/app/debriefs/{debrief_id}/messages/stream"): _page("POST", "/messages/stream", text="hello"),
+    ("POST", "/app/debriefs/{debrief_id}/retry"): _page("POST", "/retry"),
+    ("POST", "/app/debriefs/{debrief_id}/retry/stream"): _page("POST", "/retry/stream"),
+    ("POST", "/app/debriefs/{debrief_id}/corrections"): _page(
+        "POST", "/corrections", field="candidate_interest", value="1"),
+    ("POST", "/app/debriefs/{debrief_id}/drafts"): _page("POST", "/drafts", type="client_follow_up"),
+    ("GET", "/app/debriefs/{debrief_id}/drafts/{draft_id}"): _page("GET", "", draft=True),
+    ("GET", "/app/debriefs/{debrief_id}/drafts/{draft_id}/export"): _page("GET", "/export", draft=True),
+    ("POST", "/app/debriefs/{debrief_id}/drafts/{draft_id}/edit"): _page("POST", "/edit", draft=True, text="x"),
+    ("POST", "/app/debriefs/{debrief_id}/drafts/{draft_id}/approve"): _page(
+        "POST", "/approve", draft=True, override_reason="a reason long enough to pass"),
+    ("POST", "/app/debriefs/{debrief_id}/drafts/{draft_id}/discard"): _page("POST", "/discard", draft=True),
     # FastAPI's own documentation pages.
     **{(method, path): _get(path, method) for method in ("GET", "HEAD")
        for path in ("/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc")},
@@ -212,6 +278,8 @@ def served(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str,
     for route in routes:
         if isinstance(route, APIRoute | Route):
             yield from ((method, prefix + route.path) for method in route.methods or ())
+        elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            yield ("GET", prefix + route.path + "/{path}")
         elif hasattr(route, "original_router"):  # FastAPI's included routers
             yield from served(route.original_router.routes, prefix + route.include_context.prefix)
         else:
