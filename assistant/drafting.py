@@ -130,6 +130,8 @@ class DraftWriter:
                     usage = dict(reported)
         except Exception as exc:  # transport errors of every kind mean the same to the recruiter
             raise ModelUnavailable(str(exc)) from exc
+        # Servers that report no usage when streaming (llama-cpp-python): a chunk is about one token.
+        usage.setdefault("output_tokens", len(parts))
         text, removed = clean("".join(parts))
         return Written(
             text=text, author=self.model_name, prompts=hashes,

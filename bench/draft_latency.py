@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/draft_latency.py [--repeats 2] [--base-url http://127.0.0.1:8077/v1]
 
-Every type is written from the same stored record (evals/datasets/drafts/platform-engineer.yaml), in
-turn, `--repeats` times. Printed per type: median seconds to the whole draft and to its first words,
-output tokens, tokens per second, and how often the template stood in for the model's draft. Without
+Every type is written from the stored record in evals/datasets/drafts/platform-engineer.yaml, in
+turn, `--repeats` times; each repeat renames the candidate and the role, so no draft finds its whole
+brief in the server's prompt cache (a new debrief never does); the type's instructions, the same for
+every draft of a type, are cached after the first. Printed per type: median seconds to the whole
+draft and to its first words, output tokens, tokens per second, and how often the template stood in
+for the model's draft. Without
 --base-url the embedded model is started (on DEBRIEF_EMBEDDED_PORT) and stopped afterwards.
 """
 
@@ -32,6 +35,9 @@ from assistant.settings import get_settings  # noqa: E402
 from assistant.store import DebriefRow, Store  # noqa: E402
 from evals.datasets import load_draft_fixture  # noqa: E402
 
+NAMES = ("Sam Patel", "Aisha Karimi", "Tom Okafor", "Lena Park")
+ROLES = ("senior platform engineer", "platform engineer", "site reliability engineer", "cloud engineer")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -53,12 +59,16 @@ def main() -> None:
     runs: dict[DraftKind, list[tuple[float, float, int, bool]]] = {kind: [] for kind in DraftKind}
     try:
         recruiter = service.keys.authenticate(service.keys.add("Bench Recruiter"))
-        debrief = service.debriefs.open(recruiter.id, fixture.kind)
-        with service.store.session() as s:
-            row = s.get(DebriefRow, debrief.id)
-            assert row is not None
-            row.record = Record.model_validate({"kind": fixture.kind, "fields": fixture.record}).model_dump(mode="json")
         for repeat in range(args.repeats):
+            debrief = service.debriefs.open(recruiter.id, fixture.kind)
+            fields = dict(fixture.record)
+            name, role = NAMES[repeat % len(NAMES)], ROLES[repeat % len(ROLES)]
+            fields["candidate_name"] = {"value": name, "evidence": [name]}
+            fields["role_title"] = {"value": role, "evidence": [role]}
+            with service.store.session() as s:
+                row = s.get(DebriefRow, debrief.id)
+                assert row is not None
+                row.record = Record.model_validate({"kind": fixture.kind, "fields": fields}).model_dump(mode="json")
             for kind in DraftKind:
                 spec = fixture.original_spec if kind is DraftKind.REVISED_JOB_SPEC else None
                 started, first = time.perf_counter(), None
@@ -87,7 +97,7 @@ def main() -> None:
         table.add_row(kind.value, f"{seconds:.1f}", f"{statistics.median(m[1] for m in measured):.1f}",
                       f"{tokens:.0f}", f"{tokens / seconds:.1f}" if seconds else "-",
                       f"{sum(m[3] for m in measured)}/{len(measured)}")
-    Console().print(table)
+    Console(width=120).print(table)
 
 
 if __name__ == "__main__":
