@@ -44,6 +44,15 @@ LABELS = {
     "compensation.budget_max": "Budget (top of range)", "compensation.currency": "Currency",
 }
 
+# What a draft takes from the other side's debrief of the same interview: for a job spec and a client
+# follow-up, what either side learned about the role; for a candidate, the client's verdicts (put in
+# the recruiter's words, like the client's own debrief's).
+FROM_OTHER_SIDE: dict[Audience, tuple[str, ...]] = {
+    "spec": ("requirement_changes", "hiring_manager_priorities"),
+    "client": ("requirement_changes",),
+    "candidate": ("strengths", "concerns"),
+}
+
 # Record fields that are the recruiter's own judgement or the client's confidences, never a candidate's.
 INTERNAL = ("red_flags", "compliance_flags", "interview_conduct", "relationship_risk", "failure_cause")
 # The client's verdicts on the candidate: in a candidate's draft they are put in the recruiter's words.
@@ -63,10 +72,22 @@ class Fact:
     side: Side
 
 
-def facts(record: Record, audience: Audience) -> list[Fact]:
-    """The record's values this audience's draft may rest on, each with the quote it came from."""
+def facts(record: Record, audience: Audience, other: Record | None = None) -> list[Fact]:
+    """The record's values this audience's draft may rest on, each with the quote it came from; with
+    the other side's record of the same interview, the values that side adds (refs prefixed by side)."""
+    out = _facts(record, audience, VISIBLE[audience])
+    if other is not None and other.kind != record.kind:
+        names = tuple(n for n in VISIBLE[audience] if n in FROM_OTHER_SIDE[audience])
+        out += [
+            Fact(f"{other.kind}:{f.ref}", f.field, f"{f.label} ({other.kind} side)", f.value, f.quote, f.side)
+            for f in _facts(other, audience, names)
+        ]
+    return out
+
+
+def _facts(record: Record, audience: Audience, names: Sequence[str]) -> list[Fact]:
     out: list[Fact] = []
-    for name in VISIBLE[audience]:
+    for name in names:
         if name == "next_steps" and audience == "candidate" and not _next_steps_are_the_candidates(record):
             continue
         parent, _, child = name.partition(".")
@@ -94,10 +115,11 @@ def _next_steps_are_the_candidates(record: Record) -> bool:
     return record.kind == "candidate" or record.value("decision") in ("advance", "offer")
 
 
-def withheld_flags(record: Record, audience: Audience) -> list[str]:
+def withheld_flags(audience: Audience, *records: Record | None) -> list[str]:
     """Compliance flags the draft was written without; the recruiter is told which and why."""
-    flags = record.value("compliance_flags") or []
-    return [str(f) for f in flags] if audience == "candidate" else []
+    if audience != "candidate":
+        return []
+    return [str(f) for record in records if record for f in (record.value("compliance_flags") or [])]
 
 
 def _shown(value: object) -> str:
@@ -120,12 +142,15 @@ _WORD = re.compile(r"[\w']+")
 
 
 def leaks(
-    text: str, record: Record, audience: Audience, other_candidates: Iterable[str] = ()
+    text: str, record: Record, audience: Audience, other_candidates: Iterable[str] = (),
+    other_side: Record | None = None,
 ) -> list[Finding]:
     found: list[Finding] = []
     if audience == "candidate":
-        found += _budget_figures(text, record)
-        found += _raw_remarks(text, record)
+        for each in (record, other_side):
+            if each is not None:
+                found += _budget_figures(text, each)
+                found += [f for f in _raw_remarks(text, each) if not any(f.start == g.start for g in found)]
     if audience == "spec":
         name = record.value("candidate_name")
         if name:

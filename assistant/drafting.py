@@ -58,6 +58,8 @@ class Brief:
     guidance: list[GuidanceNote] = field(default_factory=list)
     instructions: str | None = None
     original_spec: str | None = None
+    # The other side's debrief of the same interview, when there is one.
+    other_side: Record | None = None
 
     @property
     def info(self) -> KindInfo:

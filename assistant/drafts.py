@@ -23,7 +23,7 @@ from assistant.export import ExportFile, export
 from assistant.guidance import GuidanceNote
 from assistant.review import Review, review
 from assistant.schema import Record
-from assistant.store import DebriefRow, DraftRow, DraftVersionRow, Store
+from assistant.store import DebriefRow, DraftRow, DraftVersionRow, InterviewDebriefRow, Store
 from assistant.untrusted import untrusted_spans
 
 ProgressEvent = tuple[str, dict[str, Any]]
@@ -89,7 +89,7 @@ class Drafts:
         with self._store.session() as s:
             brief = self._brief(s, recruiter, debrief_id, draft_kind, instructions, spec)
             others = self._other_candidates(s, recruiter.id, debrief_id)
-        withheld = withheld_flags(brief.record, brief.info.audience)
+        withheld = withheld_flags(brief.info.audience, brief.record, brief.other_side)
         if withheld:
             notices.append(
                 f"{len(withheld)} remark(s) touching a protected characteristic were left out of this draft: "
@@ -170,8 +170,9 @@ class Drafts:
             for g in row.guidance if g.collection == "playbook"
         ][-GUIDANCE_IN_BRIEF:]
         audience = KINDS[kind].audience
-        return Brief(kind, record, facts(record, audience), recruiter.name, notes,
-                     (instructions or "").strip()[:2000] or None, spec)
+        other = _other_side(s, debrief_id)
+        return Brief(kind, record, facts(record, audience, other), recruiter.name, notes,
+                     (instructions or "").strip()[:2000] or None, spec, other)
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -272,6 +273,16 @@ class Drafts:
             DebriefRow.recruiter_id == recruiter_id, DebriefRow.id != debrief_id)).all()
         names = {str(r.get("fields", {}).get("candidate_name", {}).get("value") or "") for r in records}
         return sorted(n for n in names if n.strip())
+
+
+def _other_side(s: Session, debrief_id: str) -> Record | None:
+    """The other side's record when this debrief belongs to an interview that has both."""
+    link = s.scalar(select(InterviewDebriefRow).where(InterviewDebriefRow.debrief_id == debrief_id))
+    if link is None:
+        return None
+    other = s.scalar(select(InterviewDebriefRow).where(
+        InterviewDebriefRow.interview_id == link.interview_id, InterviewDebriefRow.side != link.side))
+    return Record.model_validate(other.debrief.record) if other else None
 
 
 def _kind(kind: str) -> DraftKind:

@@ -78,7 +78,7 @@ def review(text: str, brief: Brief, other_candidates: Sequence[str] = (), shape:
     """`shape` is the draft type's prompt: the words it asks for are not claims about the candidate."""
     audience = brief.info.audience
     findings = lint(text, job_spec=brief.kind is DraftKind.REVISED_JOB_SPEC)
-    findings += leaks(text, brief.record, audience, other_candidates)
+    findings += leaks(text, brief.record, audience, other_candidates, brief.other_side)
     findings.sort(key=lambda f: (f.start, f.rule))
     changes = None
     if brief.kind is DraftKind.REVISED_JOB_SPEC and brief.original_spec:

@@ -332,3 +332,38 @@ def test_erasing_a_debrief_empties_its_audit_details_and_the_chain_still_verifie
     assert audit.verify(debrief_id, chain).intact
     tampered = [chain[0], chain[1].__class__(**{**chain[1].__dict__, "action": "draft.approved"}), chain[2]]
     assert audit.verify(debrief_id, tampered).broken_at == 1
+
+
+def test_drafts_in_an_interview_draw_on_both_sides_and_cite_which(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel
+) -> None:
+    interview = client.post("/interviews", json={"candidate_name": "Sam Patel", "company": "Halcyon"},
+                            headers=auth).json()["id"]
+    client_side = client.post("/debriefs", json={"kind": "client", "interview_id": interview}, headers=auth).json()
+    candidate_side = client.post("/debriefs", json={"kind": "candidate", "interview_id": interview},
+                                 headers=auth).json()
+    model.script = [
+        CLIENT_UPDATES,
+        [update("requirement_changes", "", "the team also wants Terraform ownership from day one")],
+        "# Platform Engineer\n\n- Has run Kubernetes in production\n- Owns Terraform from day one\n",
+        "Subject: Your interview\n\nHi Sam,\n\nHalcyon will not take this further. They liked your system design."
+        " In their words, he couldn't explain how he'd run Kubernetes in production.\n\nBest regards,\nDev",
+    ]
+    client.post(f"/debriefs/{client_side['id']}/messages", json={"text": CLIENT_NOTES}, headers=auth)
+    client.post(f"/debriefs/{candidate_side['id']}/messages",
+                json={"text": "Sam says the team also wants Terraform ownership from day one"}, headers=auth)
+
+    spec = _draft(client, auth, client_side["id"], type="revised_job_spec",
+                  original_spec="# Platform Engineer\n\n- Kubernetes is a nice-to-have\n")
+    causes = {c["after"]: c["cause"] for c in spec["current"]["redline"] if c["after"]}
+    assert causes["Has run Kubernetes in production"]["side"] == "client"
+    assert causes["Owns Terraform from day one"]["side"] == "candidate"
+    prompt = "\n".join(str(m.content) for m in model.calls[-1])
+    assert "Requirement change (candidate side): the team also wants Terraform ownership" in prompt
+
+    # The candidate's email, drafted from the candidate side, has the client's verdicts, not their words.
+    email = _draft(client, auth, candidate_side["id"], type="candidate_feedback_email")
+    prompt = "\n".join(str(m.content) for m in model.calls[-1])
+    assert "Went well (client side): liked his system design" in prompt and "too old" not in prompt
+    assert any("protected characteristic" in n for n in email["notices"])
+    assert any(f["rule"] == "disclosure.raw_remark" for f in email["current"]["findings"])
