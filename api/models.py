@@ -252,3 +252,14 @@ class AuditOut(BaseModel):
     intact: bool = Field(description="False when a stored event was changed, removed or reordered")
     broken_at: int | None
     events: list[AuditEventOut]
+
+
+class DriftOut(BaseModel):
+    interview_id: str
+    held_on: dt.date | None
+    stage: str | None
+    candidate_name: str
+    decision: str | None
+    side: str
+    change: str
+    quote: str | None

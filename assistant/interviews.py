@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from assistant.debriefs import Debrief, Debriefs
+from assistant.drift import DriftEntry, drift
 from assistant.errors import DebriefNotFound, InterviewNotFound, InvalidInput
 from assistant.reconciliation import Reconciliation, reconcile
 from assistant.schema import SIDES, Record, Side
@@ -137,6 +138,10 @@ class Interviews:
             for link in interview.debriefs:
                 found[link.side] = Record.model_validate(link.debrief.record)  # type: ignore[index]
             return found
+
+    def drift(self, recruiter_id: str, company: str, role_title: str) -> builtins.list[DriftEntry]:
+        with self._store.session() as s:
+            return drift(s, recruiter_id, company, role_title)
 
     def reconciliation(self, recruiter_id: str, interview_id: str) -> Reconciliation:
         interview = self.get(recruiter_id, interview_id)

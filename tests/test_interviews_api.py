@@ -175,3 +175,29 @@ def test_an_existing_database_gains_the_interview_tables(tmp_path: Path) -> None
     with reopened.session() as s:
         assert s.scalars(select(RecruiterRow.name)).all() == ["alice"]
     reopened.engine.dispose()
+
+
+def test_requirement_drift_lists_each_interviews_changes_in_date_order(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel
+) -> None:
+    def interview(day: str, change: str) -> None:
+        made = client.post("/interviews", json={"candidate_name": f"Candidate {day}", "company": "Halcyon",
+                                                "role_title": "Platform Engineer", "date": day}, headers=auth)
+        debrief = client.post("/debriefs", json={"kind": "client", "interview_id": made.json()["id"]},
+                              headers=auth).json()["id"]
+        model.script = [[update("requirement_changes", "", change), update("decision", "reject", "a no")]]
+        model._iterator = None
+        client.post(f"/debriefs/{debrief}/messages", json={"text": f"a no. {change}"}, headers=auth)
+
+    interview("2026-03-10", "now wants Kubernetes in production")
+    interview("2026-02-01", "wants on-call experience")
+    client.post("/interviews", json={"candidate_name": "Other", "company": "Halcyon", "role_title": "Designer"},
+                headers=auth)
+    drift = client.get("/interviews/drift", params={"company": "halcyon", "role_title": "platform  engineer"},
+                       headers=auth)
+    assert drift.status_code == 200, drift.text
+    assert [(d["held_on"], d["change"], d["decision"], d["side"]) for d in drift.json()] == [
+        ("2026-02-01", "wants on-call experience", "reject", "client"),
+        ("2026-03-10", "now wants Kubernetes in production", "reject", "client"),
+    ]
+    assert client.get("/interviews/drift", params={"company": "", "role_title": "x"}, headers=auth).status_code == 422

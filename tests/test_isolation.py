@@ -55,7 +55,8 @@ class Alice:
         self.draft_id = draft.json()["id"]
         client.post(f"/debriefs/{self.done_id}/drafts/{self.draft_id}/approve",
                     json={"override_reason": "checked with the candidate beforehand"}, headers=auth)
-        interview = client.post("/interviews", json={"candidate_name": MARKER, "company": MARKER}, headers=auth)
+        interview = client.post("/interviews", json={"candidate_name": MARKER, "company": MARKER, "role_title": MARKER},
+                                headers=auth)
         self.interview_id = interview.json()["id"]
         assert client.post(f"/interviews/{self.interview_id}/debriefs", json={"debrief_id": self.done_id},
                            headers=auth).status_code == 200
@@ -244,6 +245,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/interviews"): _own_interviews,
     ("GET", "/interviews"): _own_interviews,
     ("GET", "/interviews/{interview_id}"): _interview(""),
+    ("GET", "/interviews/drift"): _get(f"/interviews/drift?company={MARKER}&role_title={MARKER}"),
     ("GET", "/interviews/{interview_id}/reconciliation"): _interview("/reconciliation"),
     ("POST", "/interviews/{interview_id}/debriefs"): _attach,
     ("GET", "/health"): _get("/health"),

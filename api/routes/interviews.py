@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, status
 
 from api.deps import InterviewsDep, RecruiterDep
-from api.models import AttachDebrief, CreateInterview, InterviewOut, Problem, ReconciliationOut, SideStatusOut
+from api.models import (
+    AttachDebrief,
+    CreateInterview,
+    DriftOut,
+    InterviewOut,
+    Problem,
+    ReconciliationOut,
+    SideStatusOut,
+)
 from assistant.interviews import Interview, SideStatus
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
@@ -46,6 +55,14 @@ def create_interview(body: CreateInterview, recruiter: RecruiterDep, interviews:
 def list_interviews(recruiter: RecruiterDep, interviews: InterviewsDep) -> list[InterviewOut]:
     """Your interviews, latest first, each with both sides' debrief status."""
     return [_out(interview) for interview in interviews.list(recruiter.id)]
+
+
+@router.get("/drift", response_model=list[DriftOut], responses=ERRORS)
+def requirement_drift(
+    company: str, role_title: str, recruiter: RecruiterDep, interviews: InterviewsDep
+) -> list[DriftOut]:
+    """The requirement changes recorded across this role's interviews, oldest first: how the brief moved."""
+    return [DriftOut(**asdict(entry)) for entry in interviews.drift(recruiter.id, company, role_title)]
 
 
 @router.get("/{interview_id}", response_model=InterviewOut, responses=ERRORS)
