@@ -24,6 +24,7 @@ from assistant.corrections import apply_correction
 from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
+from assistant.followups import followups
 from assistant.guidance import GuidanceNote, GuidanceSource
 from assistant.recording import apply_updates
 from assistant.replies import compose
@@ -242,6 +243,8 @@ class Debriefs:
                 "question_before": question,
                 "usage": usage,
             }
+            extra = followups(s, debrief_id, record, complete=topic is None, today=datetime.now(UTC).date())
+            reply = "\n".join([reply, *extra])
             row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
             row.record = record.model_dump(mode="json")
             row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)

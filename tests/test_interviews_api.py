@@ -201,3 +201,43 @@ def test_requirement_drift_lists_each_interviews_changes_in_date_order(
         ("2026-03-10", "now wants Kubernetes in production", "reject", "client"),
     ]
     assert client.get("/interviews/drift", params={"company": "", "role_title": "x"}, headers=auth).status_code == 422
+
+
+def _finish(client: TestClient, auth: dict[str, str], debrief_id: str) -> str:
+    """Answer the flow's questions with nothing new until it has none left; the last reply."""
+    for _ in range(15):
+        reply = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "nothing more on that"},
+                            headers=auth).json()["reply"]
+        if "Both sides are in" in reply or "?" not in reply.splitlines()[-1]:
+            return str(reply)
+    raise AssertionError("the flow never finished")
+
+
+def test_when_the_second_debrief_completes_the_chat_shows_where_the_sides_disagree(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel
+) -> None:
+    interview = _interview(client, auth, candidate_name="Sam Patel", company="Halcyon")["id"]
+    candidate = _open(client, auth, "candidate", interview)["id"]
+    client_side = _open(client, auth, "client", interview)["id"]
+    model.script = [[update("candidate_interest", "5", "keen, 5/5")], [update("decision", "reject", "a no")]]
+    client.post(f"/debriefs/{candidate}/messages", json={"text": "keen, 5/5"}, headers=auth)
+    client.post(f"/debriefs/{client_side}/messages", json={"text": "a no"}, headers=auth)
+    _finish(client, auth, candidate)
+    last = _finish(client, auth, client_side)
+    assert "Both sides are in. Where they disagree" in last and "keen" in last.lower()
+    assert f"/interviews/{interview}/reconciliation" in last
+
+
+def test_a_second_rejection_in_a_row_brings_a_dated_next_step(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel
+) -> None:
+    replies = []
+    for day in ("2026-02-01", "2026-03-01"):
+        interview = _interview(client, auth, candidate_name=f"Candidate {day}", company="Halcyon",
+                               role_title="Platform Engineer", date=day)["id"]
+        debrief = _open(client, auth, "client", interview)["id"]
+        model.script = [[update("decision", "reject", "a no")]]
+        model._iterator = None
+        replies.append(client.post(f"/debriefs/{debrief}/messages", json={"text": "a no"}, headers=auth).json())
+    assert "Suggested next step" not in replies[0]["reply"]
+    assert "Suggested next step (a second rejection in a row): call the hiring manager" in replies[1]["reply"]
