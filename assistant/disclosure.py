@@ -30,8 +30,10 @@ VISIBLE: dict[Audience, tuple[str, ...]] = {
         "candidate_name", "role_title", "company", "interview_stage", "decision", "failure_cause", "strengths",
         "concerns", "requirement_changes", "next_steps", "compensation.budget_max", "compensation.currency",
     ),
+    # The failure cause tells the revision what kind of change is due (a brief that was wrong, or a
+    # client who moved); the spec itself never states it.
     "spec": (
-        "role_title", "company", "requirement_changes", "hiring_manager_priorities", "concerns",
+        "role_title", "company", "failure_cause", "requirement_changes", "hiring_manager_priorities", "concerns",
         "compensation.budget_max", "compensation.currency",
     ),
 }

@@ -231,6 +231,10 @@ class EmbeddedServer:
             # Logits are only needed for the last token; keeping them for every position makes each
             # saved prompt state copy an n_ctx x vocabulary array (5 GB at 8,192 tokens).
             "--logits_all", "false",
+            # By default the server cuts a streamed answer short ("[DONE]" mid-way) as soon as another
+            # request waits: one recruiter's turn or draft would end truncated because another sent one.
+            # Requests queue instead.
+            "--interrupt_requests", "false",
         ]
         if o.ram_cache_bytes > 0:
             command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]

@@ -55,3 +55,35 @@ def test_a_candidate_turn_on_the_embedded_model(embedded_service: Service) -> No
     for item in fields.values():
         for quote in item["evidence"]:
             assert normalise(quote) in normalise(text)
+
+
+def test_two_drafts_written_at_once_both_come_out_whole(embedded_service: Service) -> None:
+    """Recruiters share one model server: a second request must queue, not cut the first one short."""
+    import threading
+
+    from assistant.drafts import Draft
+    from assistant.schema import Record
+    from assistant.store import DebriefRow
+    from evals.datasets import load_draft_fixture
+
+    fixture = load_draft_fixture()
+    recruiter = embedded_service.keys.authenticate(embedded_service.dev_key)
+    ids = []
+    for _ in range(2):
+        debrief = embedded_service.debriefs.open(recruiter.id, fixture.kind)
+        with embedded_service.store.session() as s:
+            row = s.get(DebriefRow, debrief.id)
+            assert row is not None
+            row.record = Record.model_validate({"kind": fixture.kind, "fields": fixture.record}).model_dump(mode="json")
+        ids.append(debrief.id)
+    drafts: list[Draft] = []
+    writers = [threading.Thread(target=lambda i=i: drafts.append(
+        embedded_service.drafts.create(recruiter, i, "candidate_feedback_email"))) for i in ids]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert len(drafts) == 2
+    for draft in drafts:
+        assert draft.author != "template", draft.notices
+        assert len(draft.current.text.split()) >= 30, draft.current.text
