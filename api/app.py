@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from api import errors, web
 from api.body_limit import BodyLimit
 from api.models import Problem
-from api.routes import debriefs, drafts, interviews, playbook
+from api.routes import candidates, debriefs, drafts, interviews, playbook
 from assistant.service import Service
 from assistant.settings import get_settings
 
@@ -60,6 +60,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     app.include_router(drafts.router)
     app.include_router(interviews.router)
     app.include_router(playbook.router)
+    app.include_router(candidates.router)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from assistant.access import AccessDenied, Recruiter
 from assistant.debriefs import Debriefs
 from assistant.drafts import Drafts
+from assistant.erasure import Erasure
 from assistant.idempotency import Replays
 from assistant.interviews import Interviews
 from assistant.playbook import Playbook
@@ -63,3 +64,10 @@ def get_drafts(service: Annotated[Service, Depends(get_service)]) -> Drafts:
 
 DraftsDep = Annotated[Drafts, Depends(get_drafts)]
 ReplaysDep = Annotated[Replays, Depends(get_replays)]
+
+
+def get_erasure(service: Annotated[Service, Depends(get_service)]) -> Erasure:
+    return service.erasure
+
+
+ErasureDep = Annotated[Erasure, Depends(get_erasure)]

@@ -12,6 +12,7 @@ from assistant.access import AccessDenied
 from assistant.errors import (
     ApprovalBlocked,
     DebriefError,
+    DebriefHeld,
     DebriefNotFound,
     DraftClosed,
     DraftNotFound,
@@ -42,6 +43,7 @@ STATUS: dict[type[DebriefError], int] = {
     TooManyRequests: 429,
     IdempotencyKeyReused: 422,
     StaleVersion: 412,
+    DebriefHeld: 409,
 }
 
 MODEL_HINT = (

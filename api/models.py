@@ -263,3 +263,28 @@ class DriftOut(BaseModel):
     side: str
     change: str
     quote: str | None
+
+
+class ErasedOut(BaseModel):
+    """What an erasure removed, as counts: nothing about the candidate is repeated back."""
+
+    debriefs: int
+    messages: int
+    drafts: int
+    interviews: int
+    idempotency_keys: int
+    audit_events_emptied: int = Field(description="Audit events kept (who, when, what) with their details emptied")
+    held: int = Field(description="Debriefs left in place because they are under a legal hold")
+    server_log_lines: int = Field(description="Lines naming the candidate removed from the embedded server's log")
+
+
+class SetLegalHold(BaseModel):
+    hold: bool
+    reason: str | None = Field(default=None, max_length=1000, description="Required when placing a hold")
+
+
+class LegalHoldOut(BaseModel):
+    debrief_id: str
+    hold: bool
+    reason: str | None = None
+    held_at: datetime | None = None

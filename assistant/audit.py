@@ -95,11 +95,15 @@ def events(session: Session, debrief_id: str) -> list[AuditEvent]:
     ]
 
 
-def erase(session: Session, debrief_id: str, recruiter_id: str) -> None:
-    """Empty the details of a debrief's events and record the erasure, in the caller's transaction."""
+def erase(session: Session, debrief_id: str, recruiter_id: str, cause: str | None = None) -> int:
+    """Empty the details of a debrief's events and record the erasure (with its cause, a word such as
+    "retention", never personal data), in the caller's transaction. Returns the events emptied."""
+    emptied = 0
     for row in session.scalars(select(AuditRow).where(AuditRow.debrief_id == debrief_id)):
         row.details = dict(ERASED)
-    append(session, debrief_id, recruiter_id, "debrief.erased")
+        emptied += 1
+    append(session, debrief_id, recruiter_id, "debrief.erased", details={"cause": cause} if cause else None)
+    return emptied
 
 
 def count(session: Session, debrief_id: str) -> int:

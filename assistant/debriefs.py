@@ -17,10 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from assistant import audit
 from assistant.corrections import apply_correction
+from assistant.erasure import erase_debrief
 from assistant.errors import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
 from assistant.extraction import Extraction, Extractor, PastTurn
 from assistant.flows import Flow, load_flow
@@ -29,7 +29,7 @@ from assistant.guidance import GuidanceNote, GuidanceSource
 from assistant.recording import apply_updates
 from assistant.replies import compose
 from assistant.schema import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
-from assistant.store import DebriefRow, GuidanceRow, IdempotencyRow, MessageRow, Store, as_utc
+from assistant.store import DebriefRow, GuidanceRow, MessageRow, Store, as_utc
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
 
@@ -139,12 +139,9 @@ class Debriefs:
             return [_to_debrief(row, with_transcript=False) for row in rows]
 
     def delete(self, recruiter_id: str, debrief_id: str) -> None:
+        """Erase the debrief everywhere (see assistant/erasure.py); a held one is refused (DebriefHeld)."""
         with self._lock(debrief_id), self._store.session() as s:
-            s.delete(self._owned(s, recruiter_id, debrief_id))
-            # The audit log outlives the debrief, without the personal data its details quote.
-            audit.erase(s, debrief_id, recruiter_id)
-            # Replayable answers quote the debrief: they go with it.
-            s.execute(delete(IdempotencyRow).where(IdempotencyRow.debrief_id == debrief_id))
+            erase_debrief(s, self._owned(s, recruiter_id, debrief_id), "request")
 
     # --- turns -----------------------------------------------------------------------------------
 

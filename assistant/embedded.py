@@ -236,6 +236,9 @@ class EmbeddedServer:
             # Requests queue instead.
             "--interrupt_requests", "false",
         ]
+        # Verbose output (the default) stays on: the benchmarks read its timing lines, and with the
+        # model's own chat template it holds no prompt text (llama-cpp-python prints prompts only in its
+        # functionary and multimodal handlers). Erasure still scrubs candidate names from the log.
         if o.ram_cache_bytes > 0:
             command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]
         log = o.log_file.open("ab")

@@ -72,3 +72,7 @@ class IdempotencyKeyReused(DebriefError):
 
 class StaleVersion(DebriefError):
     """The debrief changed since the version the caller based its request on (If-Match)."""
+
+
+class DebriefHeld(DebriefError):
+    """The debrief is under a legal hold: it cannot be erased until the hold is released."""

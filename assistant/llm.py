@@ -110,7 +110,7 @@ class ModelRuntime:
         self.server = EmbeddedServer(package, model_file, ServerOptions(
             host=s.embedded_host, port=s.embedded_port, threads=s.embedded_threads, ctx=s.embedded_ctx,
             batch=s.embedded_batch,
-            ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.data_dir / "embedded-server.log",
+            ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.embedded_server_log,
             start_timeout_s=s.embedded_start_timeout_s,
         ))
         sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ...\n")

@@ -12,6 +12,7 @@ from assistant.breaker import Breaker
 from assistant.debriefs import Debriefs
 from assistant.drafting import DraftWriter
 from assistant.drafts import Drafts
+from assistant.erasure import Erasure
 from assistant.errors import DebriefError
 from assistant.extraction import Extractor
 from assistant.guidance import PlaybookGuidance
@@ -51,9 +52,14 @@ class Service:
         self._playbook = playbook
         self.dev_key: str | None = None
         self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        self.erasure = Erasure(self.store, settings.embedded_server_log)
 
     def start(self) -> Service:
         self.keys.sync_configured(self.settings.api_keys)
+        if self.settings.retention_days:
+            purged = self.erasure.expired(self.settings.retention_days)
+            log.info("retention: %d debriefs and %d interviews erased, %d kept under legal hold",
+                     purged.debriefs, purged.interviews, purged.held)
         if self.settings.create_dev_key:
             self.dev_key = self.keys.ensure_dev_key()
         if self._model is None:

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # How long a request's Idempotency-Key is remembered (its answer replayed); a day covers a client's
     # retries across a dropped connection or a restart.
     idempotency_ttl_s: float = Field(default=24 * 3600, gt=0)
+    # Debriefs with no activity for this many days are erased at start-up and by `debrief purge`,
+    # unless under a legal hold; 0 keeps them until deleted.
+    retention_days: int = Field(default=0, ge=0)
     # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
     # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
     # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then
@@ -115,6 +118,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'debrief.db'}"
+
+    @property
+    def embedded_server_log(self) -> Path:
+        return self.data_dir / "embedded-server.log"
 
     @property
     def resolved_chroma_path(self) -> Path:

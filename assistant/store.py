@@ -200,6 +200,18 @@ class InterviewDebriefRow(Base):
     debrief: Mapped[DebriefRow] = relationship()
 
 
+class LegalHoldRow(Base):
+    """A debrief kept from erasure (retention, a candidate's erasure request, DELETE) while a legal claim
+    needs it. A table of its own rather than a column on debriefs, so create_all adds it to an existing
+    database; the row's presence is the hold."""
+
+    __tablename__ = "legal_holds"
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), primary_key=True)
+    recruiter_id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class IdempotencyRow(Base):
     """The first answer to a request sent with an Idempotency-Key, replayed when the same request comes
     again. Keyed by recruiter too: one recruiter's key never reaches another's answer."""

@@ -1,21 +1,24 @@
 """The `debrief` command: serve the API, debrief in the terminal, extract a record from a file, ingest and
-search the playbook, run evals."""
+search the playbook, run evals, erase a candidate's data and purge expired debriefs."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from assistant.access import Recruiter
 from assistant.drafting import DraftKind
 from assistant.drafts import Draft
 from assistant.embedded import ModelFileError
+from assistant.erasure import Erased, Erasure
 from assistant.errors import DebriefError
 from assistant.guidance import GuidanceNote
 from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
@@ -23,7 +26,7 @@ from assistant.redline import read_spec_upload
 from assistant.schema import SIDES
 from assistant.service import Service
 from assistant.settings import get_settings
-from assistant.store import Store
+from assistant.store import RecruiterRow, Store
 
 app = typer.Typer(help="Debrief: post-interview debriefs with an evidence-linked record.", no_args_is_help=True)
 keys_app = typer.Typer(help="Recruiter API keys.", no_args_is_help=True)
@@ -314,6 +317,52 @@ def add_key(name: Annotated[str, typer.Argument(help="The recruiter's name")]) -
     key = Keys(store).add(name)
     err.print(f"API key for {name} (shown once; only its hash is stored):")
     sys.stdout.write(key + "\n")
+
+
+def _erasure_report(erased: Erased) -> None:
+    sys.stdout.write(json.dumps(asdict(erased), indent=2) + "\n")
+    if erased.held:
+        err.print(f"[yellow]{erased.held} debrief(s) kept: under a legal hold[/yellow]")
+
+
+@app.command()
+def erase(
+    candidate: Annotated[str, typer.Option("--candidate", help="The candidate's full name")],
+    recruiter: Annotated[str, typer.Option("--recruiter", help="The recruiter's name (as in `debrief keys add`)")],
+) -> None:
+    """A candidate's erasure request: every debrief of the recruiter about them, with drafts, transcripts
+    and interviews naming them; audit events are kept without details. Prints the counts as JSON."""
+    settings = get_settings()
+    store = Store(settings.resolved_database_url)
+    try:
+        with store.session() as s:
+            owner = s.scalar(select(RecruiterRow.id).where(RecruiterRow.name == recruiter))
+        if owner is None:
+            raise typer.BadParameter("no recruiter by that name", param_hint="--recruiter")
+        try:
+            erased = Erasure(store, settings.embedded_server_log).candidate(owner, candidate)
+        except DebriefError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--candidate") from exc
+        _erasure_report(erased)
+    finally:
+        store.engine.dispose()
+
+
+@app.command()
+def purge(
+    days: Annotated[int | None, typer.Option(min=1, help="Retention in days (default DEBRIEF_RETENTION_DAYS)")] = None,
+) -> None:
+    """Erase every debrief with no activity for the retention period, except those under a legal hold.
+    Prints the counts as JSON."""
+    settings = get_settings()
+    period = days or settings.retention_days
+    if not period:
+        raise typer.BadParameter("DEBRIEF_RETENTION_DAYS is 0 (keep forever): give --days", param_hint="--days")
+    store = Store(settings.resolved_database_url)
+    try:
+        _erasure_report(Erasure(store, settings.embedded_server_log).expired(period))
+    finally:
+        store.engine.dispose()
 
 
 if __name__ == "__main__":

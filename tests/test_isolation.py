@@ -210,6 +210,13 @@ def _web_home(client: TestClient, bob: dict[str, str], alice: Alice) -> list[htt
     return answers
 
 
+def _erase_candidate(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    """Bob's erasure request for Alice's candidate: it finds nothing of his, and erases nothing of hers."""
+    answer = client.delete("/candidates", params={"name": MARKER}, headers=bob)
+    assert answer.status_code == 200 and set(answer.json().values()) == {0}, answer.text
+    return [answer]
+
+
 def _get(path: str, method: str = "GET") -> Probe:
     def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
         return [client.request(method, path, headers=bob)]
@@ -242,6 +249,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/debriefs/{debrief_id}/drafts/{draft_id}/discard"): _each_draft("POST", "/discard"),
     ("GET", "/debriefs/{debrief_id}/drafts/{draft_id}/export"): _each_draft("GET", "/export"),
     ("GET", "/debriefs/{debrief_id}/audit"): _each_id("GET", "/audit"),
+    ("PUT", "/debriefs/{debrief_id}/legal-hold"): _each_id(
+        "PUT", "/legal-hold", json={"hold": True, "reason": "a hold Bob has no right to place"}),
+    ("DELETE", "/candidates"): _erase_candidate,
     ("POST", "/interviews"): _own_interviews,
     ("GET", "/interviews"): _own_interviews,
     ("GET", "/interviews/{interview_id}"): _interview(""),

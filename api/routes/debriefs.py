@@ -12,7 +12,7 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import DebriefsDep, InterviewsDep, RecruiterDep, ReplaysDep
+from api.deps import DebriefsDep, ErasureDep, InterviewsDep, RecruiterDep, ReplaysDep
 from api.errors import status_and_detail
 from api.idempotent import (
     REPLAYED,
@@ -29,10 +29,12 @@ from api.models import (
     DebriefOut,
     DebriefSummary,
     GuidanceOut,
+    LegalHoldOut,
     MessageOut,
     OpenDebrief,
     PostMessage,
     Problem,
+    SetLegalHold,
     TurnOut,
 )
 from api.routes.playbook import citation_out
@@ -127,10 +129,21 @@ def get_guidance(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep
     return [_guidance(note) for note in debriefs.guidance(recruiter.id, debrief_id)]
 
 
-@router.delete("/{debrief_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
+@router.delete(
+    "/{debrief_id}", status_code=status.HTTP_204_NO_CONTENT,
+    responses={**ERRORS, 409: {"model": Problem, "description": "The debrief is under a legal hold"}},
+)
 def delete_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep) -> Response:
     debriefs.delete(recruiter.id, debrief_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/{debrief_id}/legal-hold", response_model=LegalHoldOut, responses=BODY_ERRORS)
+def set_legal_hold(debrief_id: str, body: SetLegalHold, recruiter: RecruiterDep, erasure: ErasureDep) -> LegalHoldOut:
+    """Place (`{"hold": true, "reason": "..."}`) or release (`{"hold": false}`) a legal hold. A held
+    debrief is kept by retention and by an erasure request, and DELETE refuses it (409)."""
+    held = erasure.hold(recruiter.id, debrief_id, body.hold, body.reason)
+    return LegalHoldOut(debrief_id=held.debrief_id, hold=held.held, reason=held.reason, held_at=held.held_at)
 
 
 @router.post("/{debrief_id}/messages", response_model=TurnOut, responses=TURN_ERRORS)
