@@ -75,6 +75,7 @@ class Written:
     output_tokens: int = 0
     seconds: float = 0.0
     removed: list[str] = field(default_factory=list)  # links, images and markup taken out
+    echoed: list[str] = field(default_factory=list)  # lines that repeated the drafting instructions
 
 
 TEMPLATE = "template"
@@ -135,10 +136,11 @@ class DraftWriter:
         # Servers that report no usage when streaming (llama-cpp-python): a chunk is about one token.
         usage.setdefault("output_tokens", len(parts))
         text, removed = clean("".join(parts))
+        text, echoed = without_instructions(text, str(messages[0].content), self.template(brief).text)
         return Written(
             text=text, author=self.model_name, prompts=hashes,
             input_tokens=int(usage.get("input_tokens", 0)), output_tokens=int(usage.get("output_tokens", 0)),
-            seconds=round(time.perf_counter() - started, 3), removed=removed,
+            seconds=round(time.perf_counter() - started, 3), removed=removed, echoed=echoed,
         )
 
     def template(self, brief: Brief) -> Written:
@@ -168,20 +170,65 @@ def _template_values(brief: Brief) -> dict[str, Any]:
     }
 
 
+ECHO_WORDS = 8
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def without_instructions(text: str, instructions: str, expected: str) -> tuple[str, list[str]]:
+    """Drop the lines that repeat ECHO_WORDS or more consecutive words of the instructions: however the
+    model was talked into it, its prompt is not something to send. Runs the template writes too (the
+    shape's fixed lines, "What the interview told us about the role:") are wording, not a leak."""
+
+    def runs(words: list[str]) -> list[tuple[str, ...]]:
+        return [tuple(words[i:i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)]
+
+    def words(of: str) -> list[str]:
+        return [w.lower() for w in _WORD.findall(of)]
+
+    secret = set(runs(words(instructions))) - set(runs(words(expected)))
+    found = list(_WORD.finditer(text))
+    hit: set[int] = set()  # character offsets inside a repeated run; a run may span several lines
+    for i, run in enumerate(runs([m.group(0).lower() for m in found])):
+        if run in secret:
+            hit.update(range(found[i].start(), found[i + ECHO_WORDS - 1].end()))
+    if not hit:
+        return text, []
+    kept: list[str] = []
+    echoed: list[str] = []
+    at = 0
+    for line in text.split("\n"):
+        (echoed if any(o in hit for o in range(at, at + len(line))) else kept).append(line)
+        at += len(line) + 1
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), echoed
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|www\.|mailto:)[^)]*\)")
+# A link target may hold one level of parentheses: javascript:alert(1), a Wikipedia address.
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_IMAGE = re.compile(r"!\[[^\]\n]*\](?:" + _TARGET + r"|\[[^\]\n]*\])")
+_LINK = re.compile(r"\[([^\]\n]+)\]" + _TARGET)
+_REFERENCE = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")  # [words][1], its address defined elsewhere
+_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)  # [1]: http://...
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+# Elements whose content is code or another document, not words for the reader: they go whole.
+_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|svg|template)\b[^>]*>.*?(?:</\1\s*>|$)",
+                      re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()]+", re.IGNORECASE)
+# Any address with a scheme (https://, ftp://, a defanged hxxp://) or a scheme that runs code or embeds data.
+_URL = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:javascript|vbscript|livescript):|\bdata:[a-z]+/|\bmailto:(?=\S))"
+    r"(?:[^\s<>()]|\([^\s()]*\))*",
+    re.IGNORECASE,
+)
 
 
 def clean(text: str) -> tuple[str, list[str]]:
-    """Plain text only: images and tags go, links keep their words but lose their address."""
+    """Plain text only: images, tags and code go, links keep their words but lose their address."""
     removed: list[str] = []
 
     def drop(match: re.Match[str]) -> str:
@@ -192,8 +239,12 @@ def clean(text: str) -> tuple[str, list[str]]:
         removed.append(match.group(0))
         return match.group(1)
 
+    text = _COMMENT.sub(drop, text)
+    text = _ELEMENT.sub(drop, text)
     text = _IMAGE.sub(drop, text)
     text = _LINK.sub(unlink, text)
+    text = _REFERENCE.sub(unlink, text)
+    text = _DEFINITION.sub(drop, text)
     text = _TAG.sub(drop, text)
     text = _URL.sub(drop, text)
     text = _BOLD.sub(lambda m: m.group(2), text)  # plain text: emphasis markers would arrive as asterisks

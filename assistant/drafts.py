@@ -115,6 +115,7 @@ class Drafts:
                 "kind": draft_kind.value, "model": written.author, "prompts": written.prompts,
                 "input_tokens": written.input_tokens, "output_tokens": written.output_tokens,
                 "seconds": written.seconds, "notices": notices, "removed_markup": written.removed,
+                "removed_instructions": written.echoed,
                 "blocking": sorted({f.rule for f in checks.blocking}),
                 "unsupported_sentences": len(checks.unsupported), "rejected_model_text": rejected,
             })
@@ -132,6 +133,9 @@ class Drafts:
             return self._writer.template(brief), None
         if written.removed:
             notices.append(f"{len(written.removed)} link(s), image(s) or markup were removed from the draft.")
+        if written.echoed:
+            notices.append(f"{len(written.echoed)} line(s) repeating the drafting instructions were removed "
+                           "from the draft.")
         checks = review(written.text, brief, shape=self._writer.shape(brief))
         if not written.text.strip() or checks.unsupported_share > self._max_unsupported:
             notices.append(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, flag_for
+from assistant.drafting import clean
 from assistant.evidence import locate, normalise
 from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.untrusted import overlaps, untrusted_spans
@@ -24,6 +25,7 @@ _STATES_A_NUMBER = re.compile(
 
 
 _PROPER_NAMES = {"candidate_name", "company"}
+SHOWN_WORDS = 4
 
 
 @dataclass
@@ -39,8 +41,21 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
     for update in proposed:
         reason = _apply_one(record, update, messages, spans_by_message, result)
         if reason:
-            result.rejected.append(Rejection(field=update.field, value=update.value, reason=reason))
+            result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
+                                             reason=reason))
     return result
+
+
+def _as_shown(value: str, messages: list[str]) -> str:
+    """A turned-down value is echoed to the recruiter: their own words, or a short figure or choice. A
+    long value from nowhere is cut short and stripped of links, so the reply cannot carry what the
+    model was told to say instead (its instructions, a link, a message of someone else's)."""
+    value = " ".join(value.split())
+    if any(normalise(value) in normalise(text) for text in messages):
+        return value
+    value = clean(value)[0]
+    words = value.split()
+    return value if len(words) <= SHOWN_WORDS else " ".join(words[:SHOWN_WORDS]) + "…"
 
 
 def _apply_one(

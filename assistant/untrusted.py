@@ -38,6 +38,9 @@ _MARKERS = re.compile(
     ]),
     re.IGNORECASE,
 )
+# Digits and symbols written for letters ("1gn0re prev10us 1nstruct10ns") read as the letters they stand
+# for. One character for one, so a match's offsets hold in the original text.
+_LOOKALIKES = str.maketrans("013457@$", "oieastas")
 _QUOTE_PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("`", "`"), ("<<<", ">>>"), ("[", "]"), ("(", ")"))
 
 
@@ -62,7 +65,7 @@ def _passage_end(text: str, at: int) -> int:
 def untrusted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of `text` that carry instructions aimed at the assistant."""
     spans: list[tuple[int, int]] = []
-    for match in _MARKERS.finditer(text):
+    for match in _MARKERS.finditer(text.translate(_LOOKALIKES)):
         start = _sentence_start(text, match.start())
         end = _passage_end(text, match.start())
         if spans and start <= spans[-1][1]:
