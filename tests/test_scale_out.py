@@ -198,3 +198,6 @@ def test_turns_spread_over_two_workers_lose_nothing(workers: tuple[Workers, str,
     strengths = stored["record"]["fields"]["strengths"]["value"]
     assert sorted(s.split()[0] for s in strengths) == sorted(t.split()[0] for t in acknowledged)
     assert model.calls == len(acknowledged)
+    # Both workers ingested the playbook into the one Chroma server at start-up, and nothing went wrong.
+    problems = re.findall(r"^\d+ (?:WARNING|ERROR) .*$", api.error_log.read_text(), re.M)
+    assert problems == []
