@@ -164,7 +164,7 @@ class Debriefs:
         text = self._validated(text)
         with self._lock(debrief_id):
             with self._store.session() as s:
-                row = self._owned(s, recruiter_id, debrief_id)
+                row = self._owned(s, recruiter_id, debrief_id, for_update=True)
                 _check_version(row, expected_version)
                 if any(m.status == "pending" for m in row.messages):
                     raise MessagePending(
@@ -231,7 +231,7 @@ class Debriefs:
             "prompts": extraction.prompt_sha256,
         }
         with self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id)
+            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
             message = next(m for m in row.messages if m.seq == pending.seq)
             message.status = "done"
             message.details = {
@@ -255,7 +255,7 @@ class Debriefs:
         """A value typed into the record panel: logged as a recruiter line and checked like a chat
         correction (see assistant/corrections.py); no model call."""
         with self._lock(debrief_id), self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id)
+            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
             if any(m.status == "pending" for m in row.messages):
                 raise MessagePending("the previous message is still waiting for the model: retry it first")
             debrief = _to_debrief(row)
@@ -313,8 +313,11 @@ class Debriefs:
         record.completeness = progress.completeness
         record.still_needed = progress.still_needed
 
-    def _owned(self, session: Any, recruiter_id: str, debrief_id: str) -> DebriefRow:
-        row = session.get(DebriefRow, debrief_id)
+    def _owned(self, session: Any, recruiter_id: str, debrief_id: str, for_update: bool = False) -> DebriefRow:
+        """`for_update` locks the row until the session ends: the per-debrief lock covers one process
+        only, and API workers in other processes read and write the same debrief (PostgreSQL; SQLite's
+        immediate transactions already serialise writers)."""
+        row = session.get(DebriefRow, debrief_id, with_for_update=for_update)
         # Someone else's debrief is reported exactly like a missing one: ids must not leak.
         if row is None or row.recruiter_id != recruiter_id:
             raise DebriefNotFound(f"no debrief {debrief_id}")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -257,6 +258,24 @@ def add_missing_columns(engine: Engine) -> list[str]:
     return added
 
 
+# Any fixed number, the same in every process: the key of the PostgreSQL advisory lock held while the
+# schema is created.
+SCHEMA_LOCK_KEY = 0x64656272
+
+
+def create_schema(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        # SQLite takes its write lock for DDL, so processes starting together wait for each other.
+        Base.metadata.create_all(engine)
+        return
+    # Workers starting at the same moment would each see the tables missing and create them; the slower
+    # one fails on PostgreSQL's unique type names and the worker exits. One at a time, the others find
+    # the tables made.
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        Base.metadata.create_all(connection)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -296,7 +315,7 @@ def make_engine(url: str) -> Engine:
 class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
+        create_schema(self.engine)
         add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

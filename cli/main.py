@@ -59,6 +59,7 @@ def _local_service(with_guidance: bool = True) -> tuple[Service, str]:
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default DEBRIEF_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default DEBRIEF_PORT)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="API worker processes behind the one port")] = 1,
 ) -> None:
     """Run the HTTP API (docs at /docs); starts the embedded model when no endpoint is configured."""
     import uvicorn
@@ -66,7 +67,42 @@ def serve(
     from api.app import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
+    if workers == 1:
+        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
+        return
+    if settings.uses_embedded_model:
+        # Each worker would start (or race to start) its own embedded server, and the first worker to stop
+        # would take the model away from the others.
+        raise typer.BadParameter(
+            "several workers need one shared model server: run `debrief serve-model` and set "
+            "DEBRIEF_LLM_BASE_URL to the address it prints (README: Deploying for a team)",
+            param_hint="--workers",
+        )
+    uvicorn.run("api.app:create_app", factory=True, workers=workers,
+                host=host or settings.host, port=port or settings.port)
+
+
+@app.command("serve-model")
+def serve_model() -> None:
+    """Run the embedded model server alone, for API workers that share it through DEBRIEF_LLM_BASE_URL."""
+    import signal
+    import threading
+
+    from assistant.llm import ModelRuntime
+
+    settings = get_settings().model_copy(update={"llm_base_url": None})
+    runtime = ModelRuntime(settings)
+    endpoint = runtime.start()
+    err.print(f"Serving the embedded model: DEBRIEF_LLM_BASE_URL={endpoint.base_url} "
+              f"DEBRIEF_LLM_MODEL={endpoint.model}")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
 
 
 @app.command()

@@ -1,14 +1,12 @@
 """Crash safety: the API killed with SIGKILL mid-turn loses no acknowledged turn and leaves no half turn.
 
-The API runs as its own uvicorn process on a SQLite file, against a stand-in OpenAI-compatible endpoint
-on loopback that answers the extraction request with a `record_updates` tool call, as llama.cpp does (see
-tests/cassettes/). One message makes the stand-in hold its answer; the API is killed while it waits,
+The API runs as its own uvicorn process on a SQLite file, against the stand-in OpenAI-compatible endpoint
+of tests/stand_in_model.py. One message makes the stand-in hold its answer; the API is killed while it waits,
 then started again on the same file.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -17,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,58 +22,9 @@ import httpx
 import pytest
 
 from assistant.access import hash_key, new_key
+from tests.stand_in_model import HOLD, StandInModel
 
 ROOT = Path(__file__).resolve().parent.parent
-HOLD = "HOLD-THIS-ONE"
-
-
-class StandInModel:
-    """An OpenAI-compatible chat endpoint: each message's first three words become a `strengths` update."""
-
-    def __init__(self) -> None:
-        self.holding = threading.Event()  # a held request has arrived
-        self.release = threading.Event()
-        model = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
-                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                newest = request["messages"][-1]["content"].split("<message>")[-1].split("</message>")[0].strip()
-                if HOLD in newest and not model.release.is_set():
-                    model.holding.set()
-                    model.release.wait(timeout=30)
-                words = " ".join(newest.split()[:3])
-                arguments = json.dumps({"updates": [{"quote": words, "field": "strengths"}]})
-                body = json.dumps({
-                    "id": "chatcmpl-stand-in", "object": "chat.completion", "created": 0, "model": request["model"],
-                    "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                        "role": "assistant", "content": None,
-                        "tool_calls": [{"id": "call_0", "type": "function",
-                                        "function": {"name": "record_updates", "arguments": arguments}}],
-                    }}],
-                    "usage": {"prompt_tokens": 900, "completion_tokens": 30, "total_tokens": 930},
-                }).encode()
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the API process that asked is gone
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _free_port() -> int:

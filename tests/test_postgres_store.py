@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.errors import MessagePending
 from assistant.service import Service
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.store import DebriefRow, MessageRow, Store
 from tests.fakes import ScriptedChatModel, update
+from tests.throwaway_servers import NO_POSTGRES, postgres_available, postgres_cluster
 
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 # Set DEBRIEF_TEST_POSTGRES_URL to use an existing server instead of a throwaway cluster.
 EXTERNAL = os.environ.get("DEBRIEF_TEST_POSTGRES_URL")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_postgres(*command: str) -> list[str]:
-    # PostgreSQL refuses to run as root.
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +25,10 @@ def postgres_url() -> Iterator[str]:
     if EXTERNAL:
         yield EXTERNAL
         return
-    if PG_BIN is None or shutil.which("runuser") is None:
-        pytest.skip("no PostgreSQL server binaries (apt-get install postgresql); .ci/run installs them")
-    data = Path(tempfile.mkdtemp(prefix="debrief-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-    port = _free_port()
-    subprocess.run(_as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "debrief", "-A", "trust"),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o",
-                                f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "-w", "start",
-                                "-l", str(data / "log")), check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://debrief@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"),
-                       capture_output=True)
-        shutil.rmtree(data, ignore_errors=True)
+    if not postgres_available():
+        pytest.skip(NO_POSTGRES)
+    with postgres_cluster() as url:
+        yield url
 
 
 def test_a_debrief_round_trips_through_postgres(postgres_url: str, tmp_path: Path) -> None:
@@ -74,3 +48,39 @@ def test_a_debrief_round_trips_through_postgres(postgres_url: str, tmp_path: Pat
     reopened.debriefs.delete(recruiter.id, debrief.id)
     assert reopened.debriefs.list(recruiter.id) == []
     reopened.stop()
+
+
+def test_a_turn_waits_for_another_process_holding_the_debrief(postgres_url: str, tmp_path: Path) -> None:
+    """Two API workers are two processes: the in-process lock does not see the other one, the row lock must.
+    Another worker's transaction holds the debrief while it stores a pending message; a turn sent to this
+    worker meanwhile waits for that transaction and then finds the message pending, instead of storing a
+    second pending message beside it."""
+    settings = Settings(data_dir=tmp_path, database_url=postgres_url, api_keys="", playbook_auto_ingest=False)
+    model = ScriptedChatModel(script=[[update("candidate_interest", "4", "4/5")]])
+    worker = Service(settings, model=model).start()
+    other = Store(postgres_url)
+    recruiter = worker.keys.authenticate(worker.keys.add("pg-rows"))
+    debrief = worker.debriefs.open(recruiter.id, "candidate")
+    outcome: dict[str, object] = {}
+
+    def turn() -> None:
+        try:
+            outcome["turn"] = worker.debriefs.post_message(recruiter.id, debrief.id, "she's a 4/5")
+        except MessagePending as exc:
+            outcome["refused"] = exc
+
+    with other.session() as s:
+        s.get(DebriefRow, debrief.id, with_for_update=True)
+        s.add(MessageRow(debrief_id=debrief.id, seq=1, role="recruiter", text="from the other worker",
+                         status="pending"))
+        s.flush()
+        sender = threading.Thread(target=turn)
+        sender.start()
+        sender.join(timeout=1.0)
+        assert sender.is_alive(), "the turn must wait for the other worker's transaction"
+    sender.join(timeout=10)
+    assert "refused" in outcome
+    stored = worker.debriefs.get(recruiter.id, debrief.id)
+    assert [(m.role, m.status) for m in stored.transcript] == [("assistant", "done"), ("recruiter", "pending")]
+    worker.debriefs.delete(recruiter.id, debrief.id)
+    worker.stop()
