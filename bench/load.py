@@ -28,19 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.access import hash_key, new_key  # noqa: E402
+from bench.stub_app import NOTES  # noqa: E402
 from tests.stand_in_model import StandInModel  # noqa: E402
 from tests.throwaway_servers import free_port  # noqa: E402
-
-NOTES = [
-    "spoke to Sam Reed after the second round for the platform engineer job at Northwind",
-    "she is keen, 4 out of 5, likes the team and the on-call setup",
-    "on 85k now and wants 95k, notice is two months",
-    "struggled on the Kubernetes networking question but strong on incident write-ups",
-    "HM kept asking about mentoring juniors and cost control",
-    "no other offers, one other process at final stage",
-    "said the panel started 20 minutes late which annoyed her",
-    "next step: client feedback by Thursday",
-]
 
 
 @dataclass

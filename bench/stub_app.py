@@ -33,3 +33,16 @@ def echo_app() -> FastAPI:
         return body
 
     return app
+
+
+# A candidate debrief as a recruiter types it, one message a turn: what the load benches send.
+NOTES = [
+    "spoke to Sam Reed after the second round for the platform engineer job at Northwind",
+    "she is keen, 4 out of 5, likes the team and the on-call setup",
+    "on 85k now and wants 95k, notice is two months",
+    "struggled on the Kubernetes networking question but strong on incident write-ups",
+    "HM kept asking about mentoring juniors and cost control",
+    "no other offers, one other process at final stage",
+    "said the panel started 20 minutes late which annoyed her",
+    "next step: client feedback by Thursday",
+]

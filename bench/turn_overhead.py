@@ -27,19 +27,8 @@ sys.path.insert(0, str(ROOT))
 from assistant.access import hash_key, new_key  # noqa: E402
 from assistant.service import Service  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from bench.stub_app import stub_updates  # noqa: E402
+from bench.stub_app import NOTES, stub_updates  # noqa: E402
 from tests.fakes import ScriptedChatModel  # noqa: E402
-
-NOTES = [
-    "spoke to Sam Reed after the second round for the platform engineer job at Northwind",
-    "she is keen, 4 out of 5, likes the team and the on-call setup",
-    "on 85k now and wants 95k, notice is two months",
-    "struggled on the Kubernetes networking question but strong on incident write-ups",
-    "HM kept asking about mentoring juniors and cost control",
-    "no other offers, one other process at final stage",
-    "said the panel started 20 minutes late which annoyed her",
-    "next step: client feedback by Thursday",
-]
 
 
 def _free_port() -> int:
