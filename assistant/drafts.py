@@ -96,8 +96,7 @@ class Drafts:
                 "they may never be a reason given to a candidate."
             )
         yield ("accepted", {"debrief_id": debrief_id, "kind": draft_kind.value})
-        written, rejected = yield from self._write(brief, notices)
-        checks = review(written.text, brief, others, self._writer.shape(brief))
+        written, checks, rejected = yield from self._write(brief, notices, others)
         with self._store.session() as s:
             self._owned(s, recruiter.id, debrief_id)
             row = DraftRow(
@@ -122,28 +121,36 @@ class Drafts:
             draft = _to_draft(row)
         yield draft
 
-    def _write(self, brief: Brief, notices: list[str]) -> Generator[ProgressEvent, None, tuple[Written, str | None]]:
-        """The model's draft, or the template's when the model is down or its draft does not hold up."""
+    def _write(
+        self, brief: Brief, notices: list[str], others: builtins.list[str]
+    ) -> Generator[ProgressEvent, None, tuple[Written, Review, str | None]]:
+        """The model's draft with its checks, or the template's when the model is down or its draft does
+        not hold up (then also the model's rejected text)."""
+        shape = self._writer.shape(brief)
         yield ("status", {"stage": "writing", "message": f"Writing the {brief.info.title}"})
         try:
             written = yield from _deltas(self._writer.stream(brief))
         except ModelUnavailable as exc:
             notices.append(f"The model did not answer ({_short(str(exc))}): this draft was filled in from the "
                            "record by a template. Read it through before approving.")
-            return self._writer.template(brief), None
+            return *self._template(brief, others, shape), None
         if written.removed:
             notices.append(f"{len(written.removed)} link(s), image(s) or markup were removed from the draft.")
         if written.echoed:
             notices.append(f"{len(written.echoed)} line(s) repeating the drafting instructions were removed "
                            "from the draft.")
-        checks = review(written.text, brief, shape=self._writer.shape(brief))
+        checks = review(written.text, brief, others, shape)
         if not written.text.strip() or checks.unsupported_share > self._max_unsupported:
             notices.append(
                 f"The model's draft stated things the debrief does not support ({len(checks.unsupported)} "
                 "sentence(s)): this draft was filled in from the record by a template instead."
             )
-            return self._writer.template(brief), written.text
-        return written, None
+            return *self._template(brief, others, shape), written.text
+        return written, checks, None
+
+    def _template(self, brief: Brief, others: builtins.list[str], shape: str) -> tuple[Written, Review]:
+        written = self._writer.template(brief)
+        return written, review(written.text, brief, others, shape)
 
     def _spec(self, kind: DraftKind, original_spec: str | None) -> tuple[str | None, list[str]]:
         notices: list[str] = []
@@ -156,11 +163,9 @@ class Drafts:
         if len(original_spec) > self._max_spec_chars:
             raise InvalidInput(f"the original spec is {len(original_spec)} characters; the limit is "
                                f"{self._max_spec_chars}")
-        spans = untrusted_spans(original_spec)
-        for start, end in reversed(spans):
-            original_spec = original_spec[:start] + original_spec[end:]
-        if spans:
-            notices.append(f"{len(spans)} passage(s) of the original spec addressed to an AI were left out of "
+        original_spec, removed = _without_instructions(original_spec)
+        if removed:
+            notices.append(f"{removed} passage(s) of the original spec addressed to an AI were left out of "
                            "what the model read.")
         return original_spec.strip(), notices
 
@@ -169,7 +174,7 @@ class Drafts:
         row = self._owned(s, recruiter.id, debrief_id)
         record = Record.model_validate(row.record)
         notes = [
-            GuidanceNote(g.collection, g.entry_id, g.title, g.heading, g.file, _without_instructions(g.text),
+            GuidanceNote(g.collection, g.entry_id, g.title, g.heading, g.file, _without_instructions(g.text)[0],
                          g.reason)
             for g in row.guidance if g.collection == "playbook"
         ][-GUIDANCE_IN_BRIEF:]
@@ -305,10 +310,12 @@ def _deltas(writing: Generator[str, None, Written]) -> Generator[ProgressEvent, 
         yield ("delta", {"text": text})
 
 
-def _without_instructions(text: str) -> str:
-    for start, end in reversed(untrusted_spans(text)):
+def _without_instructions(text: str) -> tuple[str, int]:
+    """The text without its passages addressed to an AI, and how many there were."""
+    spans = untrusted_spans(text)
+    for start, end in reversed(spans):
         text = text[:start] + text[end:]
-    return text
+    return text, len(spans)
 
 
 def _diff(before: str, after: str, labels: tuple[str, str] = ("before", "after")) -> str:
