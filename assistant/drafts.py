@@ -23,7 +23,7 @@ from assistant.export import ExportFile, export
 from assistant.guidance import GuidanceNote
 from assistant.review import Review, review
 from assistant.schema import Record
-from assistant.store import DebriefRow, DraftRow, DraftVersionRow, InterviewDebriefRow, Store
+from assistant.store import DebriefRow, DraftRow, DraftVersionRow, InterviewDebriefRow, Store, as_utc
 from assistant.untrusted import untrusted_spans
 
 ProgressEvent = tuple[str, dict[str, Any]]
@@ -331,7 +331,7 @@ def _to_draft(row: DraftRow) -> Draft:
     return Draft(
         id=row.id, debrief_id=row.debrief_id, kind=DraftKind(row.kind), status=row.status, author=row.author,
         notices=list(row.notices or []), override_reason=row.override_reason, decided_by=row.decided_by,
-        created_at=row.created_at, updated_at=row.updated_at,
-        versions=[DraftVersion(v.number, v.text, v.author, Review.from_json(v.review), v.created_at)
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at),
+        versions=[DraftVersion(v.number, v.text, v.author, Review.from_json(v.review), as_utc(v.created_at))
                   for v in row.versions],
     )

@@ -20,7 +20,7 @@ from assistant.drift import DriftEntry, drift
 from assistant.errors import DebriefNotFound, InterviewNotFound, InvalidInput
 from assistant.reconciliation import Reconciliation, reconcile
 from assistant.schema import SIDES, Record, Side
-from assistant.store import DebriefRow, InterviewDebriefRow, InterviewRow, Store
+from assistant.store import DebriefRow, InterviewDebriefRow, InterviewRow, Store, as_utc
 
 
 @dataclass
@@ -183,5 +183,5 @@ def _to_interview(row: InterviewRow) -> Interview:
         )
     return Interview(
         id=row.id, candidate_name=row.candidate_name, role_title=row.role_title, company=row.company,
-        stage=row.stage, held_on=row.held_on, created_at=row.created_at, sides=sides,
+        stage=row.stage, held_on=row.held_on, created_at=as_utc(row.created_at), sides=sides,
     )
