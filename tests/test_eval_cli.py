@@ -63,7 +63,7 @@ def test_defaults_run_the_extraction_suite_on_every_case_with_the_baseline(captu
     assert result.exit_code == 0, result.output
     options = captured["options"]
     assert (options.suite, options.model, options.baseline, options.out) == (Suite.EXTRACTION, None, True, None)
-    assert len(captured["cases"]) == 48
+    assert len(captured["cases"]) == 54
 
 
 def test_options_are_passed_through(captured: dict[str, Any], tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_a_run_prints_tables_and_writes_the_report(tmp_path: Path) -> None:
     assert "Extraction: 2 debriefs" in terminal and "baseline" in terminal and "candidate_name" in terminal
     text = report.read_text()
     assert "# Debrief eval: Qwen/Qwen2.5-7B-Instruct" in text
-    assert "| Revision |" in text and "2 of 48: `cand-fintech-senior-01`" in text
+    assert "| Revision |" in text and "2 of 54: `cand-fintech-senior-01`" in text
     assert "history_block_turns=0" in text and "baseline_extraction.j2" in text
     assert "| evidence validity | 100% | 0% |" in text  # the baseline's one quote is not in the messages
     assert "![Per-field F1](f1.png)" in text
