@@ -209,7 +209,7 @@ class Debriefs:
         started = time.perf_counter()
         call = partial(
             self._extractor.extract,
-            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text), debrief.record,
+            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text),
         )
         extraction = yield from (_streamed(call) if stream else _called(call))
         elapsed = time.perf_counter() - started

@@ -1,8 +1,10 @@
 """One structured model call per recruiter turn: the field updates the newest message states.
 
 The prompt is laid out for the model server's prefix cache: the instructions and tool definition are
-identical for every turn of every debrief of one side, earlier turns are appended and never rewritten,
-and only the last message (the record so far and the newest text) is new each turn.
+identical for every turn of every debrief of one side, earlier turns (when shown) are appended and never
+rewritten, and only the newest message is new each turn. The record so far is not shown: it grows with
+every turn, so reading it made late turns slower, and a correction restates its field anyway ("notice
+is 3 months not 1"); the code, not the model, replaces the old value (assistant/recording.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from assistant.breaker import Breaker
 from assistant.errors import ModelOutputInvalid, ModelUnavailable
 from assistant.prompts import PromptLibrary
 from assistant.redaction import Redactor
-from assistant.schema import ProposedUpdate, Record, Side, specs_for
+from assistant.schema import ProposedUpdate, Side, specs_for
 
 TOOL_NAME = "record_updates"
 MAX_UPDATES = 16
@@ -75,21 +77,6 @@ def update_tool(side: Side) -> dict[str, Any]:
     }
 
 
-def summarise_record(record: Record) -> str:
-    """The record as the model needs it to resolve corrections: values only, no evidence."""
-    parts = []
-    for name, item in record.fields.items():
-        if not record.is_filled(name):
-            continue
-        value = item.value
-        if isinstance(value, list):
-            value = "; ".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
-        parts.append(f"{name}: {value}")
-    return " | ".join(parts)
-
-
 def _escape(message: str) -> str:
     # The message sits between <message> tags; it must not be able to close them.
     return message.replace("<message>", "<message >").replace("</message>", "</message >")
@@ -111,10 +98,10 @@ class Extractor:
         }
 
     def build_messages(
-        self, side: Side, history: list[PastTurn], newest: PastTurn, record: Record
+        self, side: Side, history: list[PastTurn], newest: PastTurn
     ) -> tuple[list[BaseMessage], dict[str, str]]:
-        """Earlier turns are rendered exactly as they were when each was the newest, minus the context
-        that followed it, so the server's cached prefix runs up to the end of the previous message."""
+        """Earlier turns are rendered exactly as they were when each was the newest, so the server's
+        cached prefix runs up to the end of the previous message."""
         system = self._prompts.render("extraction_system.j2", side=side, specs=specs_for(side))
         messages: list[BaseMessage] = [SystemMessage(system.text)]
         hashes = {system.name: system.template_sha256}
@@ -124,16 +111,12 @@ class Extractor:
             )
             messages.append(HumanMessage(rendered.text))
             hashes[rendered.name] = rendered.template_sha256
-        context = self._prompts.render("extraction_record.j2", record_summary=summarise_record(record))
-        if context.text:
-            messages[-1] = HumanMessage(f"{messages[-1].content}\n{context.text}")
-        hashes[context.name] = context.template_sha256
         return messages, hashes
 
     def warm_up(self, side: Side) -> None:
         """Have the server read the fixed part of the prompt (instructions, fields, tool) once, so the
         first recruiter turn reuses it from the server's cache instead of waiting for a cold read."""
-        messages, _ = self.build_messages(side, [], PastTurn(None, ""), Record(kind=side))
+        messages, _ = self.build_messages(side, [], PastTurn(None, ""))
         self._bound[side].invoke(messages, extra_body={"max_tokens": 1})
 
     def extract(
@@ -141,11 +124,10 @@ class Extractor:
         side: Side,
         history: list[PastTurn],
         newest: PastTurn,
-        record: Record,
         on_progress: Callable[[int], None] | None = None,
     ) -> Extraction:
         """One model call. With `on_progress` the answer is streamed and each chunk reported."""
-        messages, hashes = self.build_messages(side, history, newest, record)
+        messages, hashes = self.build_messages(side, history, newest)
         # Quotes come back with the originals restored, so the evidence gate checks the recruiter's words.
         redactor = Redactor() if self._redact else None
         if redactor:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, flag_for
 from assistant.drafting import clean
-from assistant.evidence import locate, normalise
-from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldValue, Kind, ProposedUpdate, Record, Rejection
+from assistant.evidence import Located, locate, normalise
+from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldSpec, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.untrusted import overlaps, untrusted_spans
 from assistant.values import InvalidValue, parse_currency, parse_value
 
@@ -46,6 +46,34 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
     return result
 
 
+_CLAUSE_BREAK = re.compile(r"[,;!?\n(){}\[\]\"]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
+
+
+def _rating_stated(
+    spec: FieldSpec, value: str, located: Located, messages: list[str], untrusted: list[tuple[int, int]]
+) -> Located | None:
+    """A small model often quotes the words around a rating ("he is keen") and puts the rating itself
+    ("4") only in the value. When that rating is written exactly once in the same message, outside
+    pasted instructions, the clause holding it is the evidence; otherwise the update stays unsupported.
+    Ratings only: a bare figure for money ("1") would read as 1,000."""
+    figure = value.strip()
+    if not figure or not _STATES_A_NUMBER.search(figure) or len(figure) > 12:
+        return None
+    text = messages[located.message_index]
+    found = list(re.finditer(rf"(?<![\w.]){re.escape(figure)}(?!\w|\.\d)", text, re.IGNORECASE))
+    if len(found) != 1 or overlaps(found[0].span(), untrusted):
+        return None
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    start = max((b.end() for b in breaks if b.end() <= found[0].start()), default=0)
+    end = min((b.start() for b in breaks if b.start() >= found[0].end()), default=len(text))
+    clause = locate(text[start:end].strip(), [text])
+    try:
+        same = clause is not None and parse_value(spec, clause.text) == parse_value(spec, figure)
+    except InvalidValue:
+        return None
+    return Located(located.message_index, clause.start, clause.end, clause.text) if clause and same else None
+
+
 def _as_shown(value: str, messages: list[str]) -> str:
     """A turned-down value is echoed to the recruiter: their own words, or a short figure or choice. A
     long value from nowhere is cut short and stripped of links, so the reply cannot carry what the
@@ -74,7 +102,11 @@ def _apply_one(
     if overlaps((located.start, located.end), spans_by_message[located.message_index]):
         return "quote comes from pasted text that gives instructions"
     if spec.kind in (Kind.MONEY, Kind.INTEREST) and not _STATES_A_NUMBER.search(located.text):
-        return "quote states no figure"
+        if spec.kind is Kind.MONEY:
+            return "quote states no figure"
+        located = _rating_stated(spec, update.value, located, messages, spans_by_message[located.message_index])
+        if located is None:
+            return "quote states no figure"
     quote = located.text
     raw = update.value.strip()
     if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):

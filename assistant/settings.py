@@ -97,10 +97,10 @@ class Settings(BaseSettings):
     # Debriefs with no activity for this many days are erased at start-up and by `debrief purge`,
     # unless under a legal hold; 0 keeps them until deleted.
     retention_days: int = Field(default=0, ge=0)
-    # Turns of earlier conversation the model sees (0: only the newest message, with the record so far);
-    # the window moves in blocks so the server's prompt cache stays valid between block boundaries.
-    # Default 0: shown earlier messages, the 1.5B embedded model re-extracts them (slow, and it then
-    # misses the newest message's facts); the record so far carries what corrections need.
+    # Turns of earlier conversation the model sees (0: only the newest message); the window moves in
+    # blocks so the server's prompt cache stays valid between block boundaries. Default 0: shown
+    # earlier messages, the 1.5B embedded model re-extracts them (slow, and it then misses the newest
+    # message's facts); a correction restates its field, and the code replaces the old value.
     history_block_turns: int = Field(default=0, ge=0)
 
     # Drafts: the longest a draft may run (a revised job spec is the longest, about 500 tokens), and the

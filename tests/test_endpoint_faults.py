@@ -16,7 +16,6 @@ from assistant.errors import ModelPaused, ModelUnavailable
 from assistant.extraction import Extractor, PastTurn
 from assistant.llm import Endpoint, chat_model, is_endpoint_fault
 from assistant.prompts import PromptLibrary
-from assistant.schema import Record
 from assistant.settings import Settings
 from tests.conftest import make_service
 from tests.fakes import ScriptedChatModel, update
@@ -41,7 +40,7 @@ def _extractor(endpoint: FaultyEndpoint, breaker: Breaker | None = None, **setti
 
 def _turn(extractor: Extractor, stream: bool = False) -> list[str]:
     extraction = extractor.extract(
-        "candidate", [], PastTurn(None, "she's keen, 4/5"), Record(kind="candidate"),
+        "candidate", [], PastTurn(None, "she's keen, 4/5"),
         on_progress=(lambda _n: None) if stream else None,
     )
     return [u.field for u in extraction.proposed]
