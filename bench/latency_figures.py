@@ -13,7 +13,7 @@ from rich.table import Table
 
 @dataclass
 class Turn:
-    subject: str  # "engine", "baseline", or "engine x2" for two conversations interleaved
+    subject: str  # "engine", "baseline", or a shared-server pass such as "in turn x2" (sharing_labels)
     case: str
     index: int  # 1 for the debrief's first recruiter message
     seconds: float
@@ -75,7 +75,17 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
 
 
-def summarise(turns: list[Turn], interleave: list[int], sse: list[float]) -> dict[str, Any]:
+def sharing_labels(k: int) -> list[str]:
+    return [f"in turn x{k}", f"at once x{k}", f"in turn x{k}, no RAM cache"]
+
+
+def _reference(turns: list[Turn], keys: set[tuple[str, int]]) -> float | None:
+    """The single-conversation median over exactly the messages a shared-server pass sent."""
+    times = [t.seconds for t in turns if t.subject == "engine" and t.error is None and (t.case, t.index) in keys]
+    return statistics.median(times) if times else None
+
+
+def summarise(turns: list[Turn], sharing: list[int], sharing_turns: int, sse: list[float]) -> dict[str, Any]:
     engine, baseline = per_turn(turns, "engine"), per_turn(turns, "baseline")
     summary: dict[str, Any] = {
         "engine": engine, "baseline": baseline,
@@ -86,10 +96,20 @@ def summarise(turns: list[Turn], interleave: list[int], sse: list[float]) -> dic
         "errors": [t.__dict__ for t in turns if t.error],
     }
     summary["ratio_engine_to_baseline"] = _ratio(summary["engine_median_s"], summary["baseline_median_s"])
-    summary["interleaved"] = {
-        k: {"per_turn": per_turn(turns, f"engine x{k}"), "median_s": overall_median(turns, f"engine x{k}")}
-        for k in interleave if k > 1
-    }
+    shared: dict[str, Any] = {}
+    for k in sharing:
+        for label in sharing_labels(k):
+            mine = [t for t in turns if t.subject == label]
+            if not mine:
+                continue
+            median, single = overall_median(turns, label), _reference(turns, {(t.case, t.index) for t in mine})
+            shared[label] = {
+                "k": k, "turns": len(mine), "median_s": median, "p95_s": pct([t.seconds for t in mine], 0.95),
+                "single_median_s": single, "ratio_to_single": _ratio(median, single),
+                "read_tokens": _median([t.read for t in mine]), "reused_tokens": _median([t.reused for t in mine]),
+            }
+    summary["shared"] = shared
+    summary["shared_turns"] = sharing_turns
     if sse:
         summary["first_event_s"] = {"median": statistics.median(sse), "max": max(sse), "n": len(sse)}
     return summary
@@ -121,24 +141,15 @@ def show(summary: dict[str, Any], console: Console) -> None:
         growth = summary[f"{name}_last_vs_turn_2"]
         if growth:
             console.print(f"{name}: turn {growth['last_turn']} / turn 2 = {growth['ratio']:.2f}")
-    if summary["interleaved"]:
-        table = Table(title="Engine seconds per turn (median) with conversations interleaved on one server")
-        table.add_column("turn", justify="right")
-        table.add_column("1 conversation", justify="right")
-        for k in summary["interleaved"]:
-            table.add_column(f"{k} at once", justify="right")
-            table.add_column(f"x{k} / x1", justify="right")
-        for index in sorted(engine):
-            row = [f"{index}", _fmt(engine[index]["median_s"], 1)]
-            for figures in summary["interleaved"].values():
-                cell = figures["per_turn"].get(index)
-                median = cell["median_s"] if cell else None
-                row += [_fmt(median, 1), _fmt(_ratio(median, engine[index]["median_s"]), 2)]
-            table.add_row(*row)
-        row = ["all", _fmt(summary["engine_median_s"], 1)]
-        for figures in summary["interleaved"].values():
-            row += [_fmt(figures["median_s"], 1), _fmt(_ratio(figures["median_s"], summary["engine_median_s"]), 2)]
-        table.add_row(*row)
+    if summary["shared"]:
+        table = Table(title=f"Conversations sharing the server (engine, first {summary['shared_turns']} messages of "
+                            "each): median seconds per turn against the same messages one conversation at a time")
+        for column in ("pass", "turns", "median s", "p95", "one at a time s", "ratio", "read", "reused"):
+            table.add_column(column, justify="right")
+        for label, figures in summary["shared"].items():
+            table.add_row(label, f"{figures['turns']}", _fmt(figures["median_s"], 1), _fmt(figures["p95_s"], 1),
+                          _fmt(figures["single_median_s"], 1), _fmt(figures["ratio_to_single"], 2),
+                          _fmt(figures["read_tokens"]), _fmt(figures["reused_tokens"]))
         console.print(table)
     if "first_event_s" in summary:
         first = summary["first_event_s"]

@@ -1,16 +1,20 @@
 """Seconds per turn on the real model: the engine against the naive single-prompt baseline, per turn
-index, with the prompt tokens the server read anew and those it reused from its cache; the same with
-2 or 4 conversations sharing the server; and how soon the streamed turn answers with its first event.
+index, with the prompt tokens the server read anew and those it reused from its cache; recruiters
+sharing one server (taking turns, and sending at the same moment), with and without the server's RAM
+prompt cache; and how soon the streamed turn answers with its first event.
 
-    .venv/bin/python bench/turn_latency.py [--debriefs 8] [--max-turns 8] [--interleave 1,2,4]
+    .venv/bin/python bench/turn_latency.py [--debriefs 6] [--max-turns 8] [--interleave 2,4]
+    .venv/bin/python bench/turn_latency.py --model qwen2.5-coder-0.5b    # the smaller embedded model
     .venv/bin/python bench/turn_latency.py --quick      # 1 debrief, 2 turns: does it run?
 
-Debriefs: from evals/datasets/extraction, sorted by id, those with 4 to 8 messages, alternating
-candidate and client (first candidate, first client, second candidate, ...), each cut to --max-turns.
-The engine is the product (Service with a throwaway SQLite store, playbook guidance off: its embedding is
-measured by bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one
-prompt, the whole record written each turn). Before each pass the fixed prompt prefix of each side is
-read once, as the service's warm-up does at start-up. A script that prints figures, not a test.
+Debriefs: from evals/datasets/extraction, sorted by id, the longest first among those with 4 to 8
+messages, alternating candidate and client, each cut to --max-turns. The engine is the product
+(Service with a throwaway SQLite store, playbook guidance off: its embedding is measured by
+bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one prompt, the
+whole record written each turn). Before each pass the fixed prompt prefix of each side is read once, as
+the service's warm-up does at start-up. Sharing passes use the first --interleave-turns messages of the
+first debriefs and are compared with the same messages sent one conversation at a time; the pass
+without the RAM cache starts a second server. A script that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 
 def pick_cases(count: int, max_turns: int) -> list[Case]:
-    fitting = [c for c in load_cases() if 4 <= len(c.messages) <= 8]
+    fitting = sorted((c for c in load_cases() if 4 <= len(c.messages) <= 8), key=lambda c: -len(c.messages))
     sides = [[c for c in fitting if c.kind == "candidate"], [c for c in fitting if c.kind == "client"]]
     alternated = [case for pair in zip(*sides, strict=False) for case in pair]
     return [replace(case, messages=case.messages[:max_turns]) for case in alternated[:count]]
@@ -141,19 +145,48 @@ def run_baseline(baseline: Baseline, cases: list[Case], meter: ReuseMeter) -> li
     return turns
 
 
-def run_interleaved(debriefs: Debriefs, recruiter: str, cases: list[Case], k: int) -> list[Turn]:
-    """Groups of k conversations; turn n of every conversation in a group is posted at once from k
-    threads, and turn n+1 only when all have answered: recruiters in step, sharing one server."""
+def interleave_groups(cases: list[Case], k: int, turns: int) -> list[list[Case]]:
+    """Groups of k conversations from the first cases (sides alternate, so a group mixes them), each
+    cut to `turns` messages: every k is measured on the same messages as the single-conversation
+    reference."""
+    width = max(k, 1)
+    chosen = [replace(case, messages=case.messages[:turns]) for case in cases]
+    return [chosen[start:start + width] for start in range(0, len(chosen) - width + 1, width)]
+
+
+def run_in_turn(
+    debriefs: Debriefs, recruiter: str, groups: list[list[Case]], subject: str, meter: ReuseMeter | None
+) -> list[Turn]:
+    """Recruiters taking turns on one server: turn n of each conversation in the group, one after the
+    other, then turn n+1. Each turn runs alone, so its time shows what the cache kept for it while the
+    others' prompts went through."""
     turns: list[Turn] = []
-    subject = f"engine x{k}"
-    for start in range(0, len(cases) - k + 1, k):
-        group = [(case, debriefs.open(recruiter, case.kind).id) for case in cases[start:start + k]]
+    for group in groups:
+        opened = [(case, debriefs.open(recruiter, case.kind).id) for case in group]
         failed: set[str] = set()
-        with ThreadPoolExecutor(k) as pool:
-            for index in range(1, max(len(case.messages) for case, _ in group) + 1):
+        for index in range(1, max(len(case.messages) for case in group) + 1):
+            for case, debrief_id in opened:
+                if index <= len(case.messages) and case.id not in failed:
+                    turns.append(turn := engine_turn(debriefs, recruiter, debrief_id, case, index, subject, meter))
+                    console.log(f"{subject} {case.id} turn {index}: {turn.seconds:.1f} s")
+                    if turn.error:
+                        failed.add(case.id)
+    return turns
+
+
+def run_at_once(debriefs: Debriefs, recruiter: str, groups: list[list[Case]], subject: str) -> list[Turn]:
+    """Recruiters sending at the same moment: turn n of every conversation in the group posted at once
+    from k threads, turn n+1 when all have answered. The server answers one request at a time, so this
+    measures the queue."""
+    turns: list[Turn] = []
+    for group in groups:
+        opened = [(case, debriefs.open(recruiter, case.kind).id) for case in group]
+        failed: set[str] = set()
+        with ThreadPoolExecutor(len(group)) as pool:
+            for index in range(1, max(len(case.messages) for case in group) + 1):
                 futures = [
                     pool.submit(engine_turn, debriefs, recruiter, debrief_id, case, index, subject, None)
-                    for case, debrief_id in group if index <= len(case.messages) and case.id not in failed
+                    for case, debrief_id in opened if index <= len(case.messages) and case.id not in failed
                 ]
                 for future in futures:
                     turns.append(turn := future.result())
@@ -197,30 +230,55 @@ def first_events(service: Service, key: str, case: Case) -> list[float]:
 
 
 def start_endpoint(
-    args: argparse.Namespace, settings: Settings, tmp: Path
+    args: argparse.Namespace, settings: Settings, tmp: Path, ram_cache_bytes: int
 ) -> tuple[Endpoint, Path | None, Callable[[], None]]:
     if args.endpoint:
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-        name = args.model_name or settings.llm_model or settings.embedded_model
+        name = args.model_name or settings.llm_model or args.model
         return Endpoint(args.endpoint, name, key), args.server_log, lambda: None
-    package = model_package(settings.embedded_model)
-    log = tmp / "embedded-server.log"
+    package = model_package(args.model)
+    log = tmp / f"embedded-server-cache-{ram_cache_bytes}.log"
     server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
         host="127.0.0.1", port=_free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
-        ram_cache_bytes=args.ram_cache_bytes, log_file=log, start_timeout_s=600,
+        ram_cache_bytes=ram_cache_bytes, log_file=log, start_timeout_s=600,
     ))
-    console.log(f"starting {package.name} on {server.base_url} (log {log})")
+    console.log(f"starting {package.name} on {server.base_url}, RAM prompt cache {ram_cache_bytes:,} bytes (log {log})")
     server.start()
     return Endpoint(server.base_url, package.name, "not-needed"), log, server.stop
+
+
+def bench_service(
+    endpoint: Endpoint, defaults: Settings, tmp: Path, meter: ReuseMeter
+) -> tuple[Service, BaseChatModel, str, str]:
+    """The service the API runs, on a throwaway store, talking to `endpoint`; its chat model, a key and
+    the key's recruiter id."""
+    # Model calls run long on a busy CPU and queue behind each other when sent at once; a retry would
+    # count one turn twice.
+    settings = defaults.model_copy(update={
+        "data_dir": tmp, "database_url": f"sqlite:///{tmp}/bench-{_free_port()}.db",
+        "api_keys": "", "create_dev_key": False,
+        "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
+        "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
+        "rate_limit_per_minute": 0,
+    })
+    model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
+    # A file, not sqlite:// in memory: that is one connection, which the threads of conversations sent
+    # at once cannot share.
+    service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+    key = service.keys.add("bench")
+    return service, model, key, service.keys.authenticate(key).id
 
 
 def main() -> None:
     defaults = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--debriefs", type=int, default=8)
+    parser.add_argument("--debriefs", type=int, default=6)
     parser.add_argument("--max-turns", type=int, default=8)
-    parser.add_argument("--interleave", default="1,2,4", help="conversations sharing the server, e.g. 1,2,4")
-    parser.add_argument("--quick", action="store_true", help="1 debrief, 2 turns, no interleaving")
+    parser.add_argument("--interleave", default="2,4", help="conversations sharing the server, e.g. 2,4")
+    parser.add_argument("--interleave-turns", type=int, default=4,
+                        help="messages per conversation in the shared-server passes")
+    parser.add_argument("--quick", action="store_true", help="1 debrief, 2 turns, no sharing: does it run?")
+    parser.add_argument("--model", default=defaults.embedded_model, help="the embedded model to start")
     parser.add_argument("--endpoint", help="an OpenAI-compatible base URL to use instead of starting the model")
     parser.add_argument("--model-name", help="the model name to ask --endpoint for")
     parser.add_argument("--server-log", type=Path, help="with --endpoint: its llama-cpp-python log, for reuse")
@@ -229,57 +287,65 @@ def main() -> None:
     parser.add_argument("--ctx", type=int, default=defaults.embedded_ctx)
     parser.add_argument("--ram-cache-bytes", type=int, default=defaults.embedded_ram_cache_bytes,
                         help="the server's saved prompt states; 0 keeps only the last prompt")
+    parser.add_argument("--no-cache-pass", action="store_true",
+                        help="skip the shared-server pass on a second server without the RAM cache")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (the longest pass)")
     parser.add_argument("--no-stream", action="store_true", help="skip the first-event measurement")
     parser.add_argument("--json", type=Path, help="save the figures and every turn here")
     args = parser.parse_args()
     if args.quick:
-        args.debriefs, args.max_turns, args.interleave = 1, 2, "1"
-    interleave = sorted({int(k) for k in args.interleave.split(",") if k.strip()})
+        args.debriefs, args.max_turns, args.interleave, args.no_cache_pass = 1, 2, "", True
+    sharing = sorted({int(k) for k in args.interleave.split(",") if k.strip() and int(k) > 1})
     cases = pick_cases(args.debriefs, args.max_turns)
     command = shlex.join([os.path.relpath(sys.executable, ROOT), os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     header: dict[str, Any] = {
         "machine": machine(), "command": command, "debriefs": [c.id for c in cases],
         "settings": {k: getattr(args, k) for k in ("endpoint", "threads", "batch", "ctx", "ram_cache_bytes")}
-        | {"max_turns": args.max_turns, "model": args.model_name or defaults.embedded_model, "interleave": interleave},
+        | {"max_turns": args.max_turns, "model": args.model_name or args.model, "interleave": sharing,
+           "interleave_turns": args.interleave_turns},
     }
     console.print(header)
+    sides: set[Side] = {c.kind for c in cases}  # type: ignore[misc]
+    turns: list[Turn] = []
+    sse: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        endpoint, log, stop = start_endpoint(args, defaults, Path(tmp))
+        endpoint, log, stop = start_endpoint(args, defaults, Path(tmp), args.ram_cache_bytes)
+        meter = ReuseMeter(log)
         try:
-            meter = ReuseMeter(log)
-            # Model calls run long on a busy CPU and queue behind each other when interleaved; a retry
-            # would count one turn twice.
-            settings = defaults.model_copy(update={
-                "data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/bench.db",
-                "api_keys": "", "create_dev_key": False,
-                "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
-                "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
-                "rate_limit_per_minute": 0,
-            })
-            model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
-            # A throwaway file, not sqlite:// in memory: that is one connection, which the threads of
-            # interleaved conversations cannot share.
-            service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
-            key = service.keys.add("bench")
-            recruiter = service.keys.authenticate(key).id
-            sides: set[Side] = {c.kind for c in cases}  # type: ignore[misc]
-            warm(model, service.prompts, sides, baseline=False)
-            turns = run_engine(service.debriefs, recruiter, cases, meter)
-            warm(model, service.prompts, sides, baseline=True)
-            turns += run_baseline(Baseline(model, service.prompts), cases, meter)
-            for k in (k for k in interleave if k > 1):
-                warm(model, service.prompts, sides, baseline=False)
-                turns += run_interleaved(service.debriefs, recruiter, cases, k)
+            service, model, key, recruiter = bench_service(endpoint, defaults, Path(tmp), meter)
+            prompts = service.prompts
+            warm(model, prompts, sides, baseline=False)
+            turns += run_engine(service.debriefs, recruiter, cases, meter)
+            for k in sharing:
+                groups = interleave_groups(cases, k, args.interleave_turns)
+                turns += run_in_turn(service.debriefs, recruiter, groups, f"in turn x{k}", meter)
+                turns += run_at_once(service.debriefs, recruiter, groups, f"at once x{k}")
             sse = [] if args.no_stream or not cases else first_events(service, key, cases[0])
+            if not args.no_baseline:
+                warm(model, prompts, sides, baseline=True)
+                turns += run_baseline(Baseline(model, prompts), cases, meter)
             service.stop()
         finally:
             stop()
-    summary = summarise(turns, interleave, sse)
+        if sharing and not args.no_cache_pass and not args.endpoint and args.ram_cache_bytes:
+            endpoint, log, stop = start_endpoint(args, defaults, Path(tmp), 0)
+            meter = ReuseMeter(log)
+            try:
+                service, model, _, recruiter = bench_service(endpoint, defaults, Path(tmp), meter)
+                warm(model, service.prompts, sides, baseline=False)
+                for k in sharing:
+                    groups = interleave_groups(cases, k, args.interleave_turns)
+                    turns += run_in_turn(service.debriefs, recruiter, groups, f"in turn x{k}, no RAM cache", meter)
+                service.stop()
+            finally:
+                stop()
+    summary = summarise(turns, sharing, args.interleave_turns, sse)
     header["settings"]["model"] = endpoint.model
     header["reuse_source"] = meter.source
     console.print(header)
     show(summary, console)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({**header, "summary": summary, "turns": [asdict(t) for t in turns]}, indent=2))
         console.print(f"saved {args.json}")
 

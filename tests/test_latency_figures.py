@@ -1,0 +1,55 @@
+"""bench/latency_figures.py and bench/server_options.py: the figures the latency benches print."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.latency_figures import Turn, summarise
+from bench.server_options import _rates
+
+
+def _turns(subject: str, seconds: dict[tuple[str, int], float]) -> list[Turn]:
+    return [Turn(subject, case, index, s) for (case, index), s in seconds.items()]
+
+
+def test_a_shared_pass_is_compared_with_the_same_messages_sent_alone() -> None:
+    # Late turns of the single pass are slow; the shared pass sent only turns 1-2, so they must not count.
+    engine = _turns("engine", {("a", 1): 2.0, ("a", 2): 4.0, ("a", 3): 50.0, ("b", 1): 2.0, ("b", 2): 4.0,
+                               ("b", 3): 50.0})
+    shared = _turns("in turn x2", {("a", 1): 3.0, ("a", 2): 6.0, ("b", 1): 3.0, ("b", 2): 6.0})
+    summary = summarise(engine + shared, [2], 2, [])
+    figures = summary["shared"]["in turn x2"]
+    assert figures["single_median_s"] == 3.0
+    assert figures["median_s"] == 4.5
+    assert figures["ratio_to_single"] == 1.5
+    assert "at once x2" not in summary["shared"]  # a pass that did not run is not reported
+
+
+def test_growth_compares_the_last_turn_with_turn_two() -> None:
+    engine = _turns("engine", {("a", 1): 9.0, ("a", 2): 4.0, ("a", 3): 5.0, ("a", 4): 6.0})
+    summary = summarise(engine, [], 4, [])
+    assert summary["engine_last_vs_turn_2"] == {"last_turn": 4, "ratio": 1.5}
+    assert summary["baseline_last_vs_turn_2"] is None
+
+
+def test_failed_turns_are_listed_and_left_out_of_the_medians() -> None:
+    turns = [Turn("engine", "a", 1, 2.0), Turn("engine", "a", 2, 99.0, error="ModelUnavailable: down")]
+    summary = summarise(turns, [], 4, [])
+    assert summary["engine_median_s"] == 2.0
+    assert [e["index"] for e in summary["errors"]] == [2]
+
+
+# Timing lines as llama-cpp-python 0.3.36's server logs them: a cold read, then two turns.
+LOG = """llama_perf_context_print: prompt eval time =   19406.21 ms /  1126 tokens (   17.23 ms per token,    58.02 tokens per second)
+llama_perf_context_print:        eval time =       0.00 ms /     1 runs   (    0.00 ms per token,      inf tokens per second)
+llama_perf_context_print: prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
+llama_perf_context_print:        eval time =    6000.00 ms /    42 runs   (  142.86 ms per token,     7.00 tokens per second)
+llama_perf_context_print: prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
+llama_perf_context_print:        eval time =    8000.00 ms /    56 runs   (  142.86 ms per token,     7.00 tokens per second)
+"""  # noqa: E501
+
+
+def test_server_rates_come_from_the_cold_read_and_the_written_tokens() -> None:
+    read, write = _rates(LOG)
+    assert read == pytest.approx(1126 / 19.40621)
+    assert write == pytest.approx(98 / 14.0)  # the one-token warm-up is not a write
