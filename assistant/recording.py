@@ -25,6 +25,8 @@ _STATES_A_NUMBER = re.compile(
 
 
 _PROPER_NAMES = {"candidate_name", "company"}
+# Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
+_IDENTITY = {"candidate_name", "company", "role_title"}
 SHOWN_WORDS = 4
 
 
@@ -118,6 +120,14 @@ def _apply_one(
         return str(exc)
     if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
         value = value.title()
+
+    if spec.kind is Kind.TEXT and spec.name not in _IDENTITY:
+        # A remark about a protected characteristic is never a stage or a notice period, whatever field
+        # the model chose: it is flagged, and the field stays as it was.
+        flag = flag_for(str(value))
+        if flag:
+            _append(record, "compliance_flags", flag, quote, result)
+            return None
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)

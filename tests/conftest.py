@@ -29,6 +29,9 @@ def settings(tmp_path: Path) -> Settings:
         # Word hashing instead of the MiniLM model: fast and deterministic, and no torch in the fast tests.
         # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
         embedder="hash", playbook_auto_ingest=False,
+        # Tests send turns faster than any recruiter; a burst of 20 made the longer flows flaky.
+        # tests/test_api_limits.py sets its own limits.
+        rate_limit_per_minute=0,
     )
 
 

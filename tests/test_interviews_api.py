@@ -206,8 +206,10 @@ def test_requirement_drift_lists_each_interviews_changes_in_date_order(
 def _finish(client: TestClient, auth: dict[str, str], debrief_id: str) -> str:
     """Answer the flow's questions with nothing new until it has none left; the last reply."""
     for _ in range(15):
-        reply = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "nothing more on that"},
-                            headers=auth).json()["reply"]
+        response = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "nothing more on that"},
+                               headers=auth)
+        assert response.status_code == 200, response.text
+        reply = response.json()["reply"]
         if "Both sides are in" in reply or "?" not in reply.splitlines()[-1]:
             return str(reply)
     raise AssertionError("the flow never finished")
