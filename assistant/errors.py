@@ -1,5 +1,7 @@
 """Typed domain errors; api/ maps each to one HTTP status in one place."""
 
+import math
+
 
 class DebriefError(Exception):
     """Base for errors a recruiter can act on."""
@@ -58,7 +60,8 @@ class TooManyRequests(DebriefError):
     """A recruiter (or an unauthenticated address) used up its request allowance for now."""
 
     def __init__(self, retry_after_s: float) -> None:
-        super().__init__(f"too many requests: try again in {retry_after_s:.0f} s")
+        # Whole seconds, rounded up: "try again in 0 s" would invite an immediate retry that fails too.
+        super().__init__(f"too many requests: try again in {max(1, math.ceil(retry_after_s))} s")
         self.retry_after_s = retry_after_s
 
 

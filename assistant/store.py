@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
@@ -333,6 +333,14 @@ class Store:
             return len(s.scalars(select(RecruiterRow.id)).all())
 
     def upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:
+        try:
+            return self._upsert_recruiter(name, key_sha256)
+        except IntegrityError:
+            # Workers starting together with the same DEBRIEF_API_KEYS: another one inserted this name
+            # between our look-up and our insert. The name is there now, so this time it is an update.
+            return self._upsert_recruiter(name, key_sha256)
+
+    def _upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:
         with self.session() as s:
             row = s.scalar(select(RecruiterRow).where(RecruiterRow.name == name))
             if row is None:

@@ -290,6 +290,9 @@ def main() -> None:
     parser.add_argument("--no-cache-pass", action="store_true",
                         help="skip the shared-server pass on a second server without the RAM cache")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline (the longest pass)")
+    parser.add_argument("--baseline-turns", type=int,
+                        help="run the baseline on the first N messages of each debrief only (it is the slow "
+                             "pass); the ratio then compares the same messages")
     parser.add_argument("--no-stream", action="store_true", help="skip the first-event measurement")
     parser.add_argument("--json", type=Path, help="save the figures and every turn here")
     args = parser.parse_args()
@@ -302,7 +305,7 @@ def main() -> None:
         "machine": machine(), "command": command, "debriefs": [c.id for c in cases],
         "settings": {k: getattr(args, k) for k in ("endpoint", "threads", "batch", "ctx", "ram_cache_bytes")}
         | {"max_turns": args.max_turns, "model": args.model_name or args.model, "interleave": sharing,
-           "interleave_turns": args.interleave_turns},
+           "interleave_turns": args.interleave_turns, "baseline_turns": args.baseline_turns},
     }
     console.print(header)
     sides: set[Side] = {c.kind for c in cases}  # type: ignore[misc]
@@ -323,7 +326,9 @@ def main() -> None:
             sse = [] if args.no_stream or not cases else first_events(service, key, cases[0])
             if not args.no_baseline:
                 warm(model, prompts, sides, baseline=True)
-                turns += run_baseline(Baseline(model, prompts), cases, meter)
+                cut = args.baseline_turns or args.max_turns
+                turns += run_baseline(Baseline(model, prompts), [replace(c, messages=c.messages[:cut]) for c in cases],
+                                      meter)
             service.stop()
         finally:
             stop()

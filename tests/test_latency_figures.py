@@ -53,3 +53,11 @@ def test_server_rates_come_from_the_cold_read_and_the_written_tokens() -> None:
     read, write = _rates(LOG)
     assert read == pytest.approx(1126 / 19.40621)
     assert write == pytest.approx(98 / 14.0)  # the one-token warm-up is not a write
+
+
+def test_the_ratio_to_the_baseline_compares_the_messages_both_ran() -> None:
+    engine = _turns("engine", {("a", 1): 2.0, ("a", 2): 2.0, ("a", 3): 30.0, ("a", 4): 30.0})
+    baseline = _turns("baseline", {("a", 1): 10.0, ("a", 2): 10.0})  # cut to the first two turns
+    summary = summarise(engine + baseline, [], 4, [])
+    assert summary["engine_median_on_baseline_turns_s"] == 2.0
+    assert summary["ratio_engine_to_baseline"] == 0.2
