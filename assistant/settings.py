@@ -36,12 +36,15 @@ class Settings(BaseSettings):
     embedded_threads: int | None = None
     embedded_ctx: int = 8192
     # Saved prompt states, so recruiters sharing the server do not evict each other's cached prefix.
-    # llama-cpp-python counts only the KV state (~35 MB here) against this budget, but every saved state
-    # also copies the logits buffer: n_batch x 151,936 x 4 bytes (311 MB at n_batch 512) once the server
-    # runs with logits_all off, as we start it; with its default (on) each copy is n_ctx rows, 5 GB, and
-    # the server ran out of memory after a few turns. 256 MiB keeps about 7 states, 2.4 GB in all.
-    embedded_ram_cache_bytes: int = 256 * 1024**2
-    embedded_batch: int = 512
+    # llama-cpp-python counts only the KV state (27-34 MB per saved prompt here) against this budget, but
+    # every saved state also copies the logits buffer, n_batch x 151,936 x 4 bytes, and the server runs
+    # with logits_all off (with it on each copy is n_ctx rows, 5 GB, and the server ran out of memory).
+    # Measured with bench/server_options.py: batch 64 reads prompts as fast as 512 (51 vs 52 tokens/s)
+    # and shrinks each state's copy from 311 MB to 39 MB. So 512 MiB keeps about 15 states (both sides'
+    # instructions survive a dozen turns of the other side) in about 1.1 GB; the old 256 MiB at batch 512
+    # kept 7 in 2.4 GB, and a client turn after 8 candidate turns read its instructions cold (28 s).
+    embedded_ram_cache_bytes: int = 512 * 1024**2
+    embedded_batch: int = 64
     embedded_start_timeout_s: float = 180.0
     # Read each side's fixed prompt once at start-up, so the first recruiter turn is not a cold read.
     embedded_warm_up: bool = True
