@@ -1,4 +1,7 @@
-"""The figures bench/turn_latency.py prints and saves: per-turn medians and their ratios."""
+"""The figures bench/turn_latency.py prints and saves: per-turn medians and their ratios.
+
+    .venv/bin/python -m bench.latency_figures bench/results/turn-latency.json   # README's tables
+"""
 
 from __future__ import annotations
 
@@ -164,3 +167,40 @@ def show(summary: dict[str, Any], console: Console) -> None:
         )
     for error in summary["errors"]:
         console.print(f"[red]failed turn[/red] {error['subject']} {error['case']} #{error['index']}: {error['error']}")
+
+
+def markdown(saved: dict[str, Any]) -> str:
+    """The tables README "Performance" shows, from a file bench/turn_latency.py saved with --json."""
+    summary = saved["summary"]
+    engine, baseline = summary["engine"], summary["baseline"]
+    lines = [
+        "| turn | engine s (p95) | prompt tokens read / reused | output tokens | baseline s (p95) "
+        "| read / reused | output | engine / baseline |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for index in sorted({int(i) for i in engine} | {int(i) for i in baseline}):
+        cells = [str(index)]
+        for side in (engine.get(str(index)), baseline.get(str(index))):
+            cells += ["-"] * 3 if side is None else [
+                f"{side['median_s']:.1f} ({side['p95_s']:.1f})",
+                f"{_fmt(side['read_tokens'])} / {_fmt(side['reused_tokens'])}", _fmt(side["output_tokens"]),
+            ]
+        both = str(index) in engine and str(index) in baseline
+        ratio = _ratio(engine[str(index)]["median_s"], baseline[str(index)]["median_s"]) if both else None
+        lines.append("| " + " | ".join(cells + [_fmt(ratio, 2)]) + " |")
+    if summary.get("shared"):
+        lines += ["", "| pass | turns | median s (p95) | same messages alone, s | ratio | read / reused |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for label, f in summary["shared"].items():
+            lines.append(f"| {label} | {f['turns']} | {f['median_s']:.1f} ({f['p95_s']:.1f}) | "
+                         f"{_fmt(f['single_median_s'], 1)} | {_fmt(f['ratio_to_single'], 2)} | "
+                         f"{_fmt(f['read_tokens'])} / {_fmt(f['reused_tokens'])} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())))

@@ -61,3 +61,17 @@ def test_the_ratio_to_the_baseline_compares_the_messages_both_ran() -> None:
     summary = summarise(engine + baseline, [], 4, [])
     assert summary["engine_median_on_baseline_turns_s"] == 2.0
     assert summary["ratio_engine_to_baseline"] == 0.2
+
+
+def test_the_readme_tables_come_from_a_saved_run() -> None:
+    import json
+
+    from bench.latency_figures import markdown
+
+    turns = _turns("engine", {("a", 1): 2.0, ("a", 2): 4.0}) + _turns("baseline", {("a", 1): 10.0})
+    turns += _turns("in turn x2", {("a", 1): 3.0})
+    saved = json.loads(json.dumps({"summary": summarise(turns, [2], 1, [])}))  # as read back from the file
+    table = markdown(saved)
+    assert "| 1 | 2.0 (2.0) | - / - | 0 | 10.0 (10.0) | - / - | 0 | 0.20 |" in table
+    assert "| 2 | 4.0 (4.0) | - / - | 0 | - | - | - | - |" in table
+    assert "| in turn x2 | 1 | 3.0 (3.0) | 2.0 | 1.50 | - / - |" in table
