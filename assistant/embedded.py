@@ -199,6 +199,11 @@ class EmbeddedServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The server process, while this object runs one."""
+        return self._process.pid if self._process else None
+
+    @property
     def base_url(self) -> str:
         return f"http://{self.options.host}:{self.options.port}/v1"
 

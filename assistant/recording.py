@@ -104,11 +104,11 @@ def _apply_one(
     if overlaps((located.start, located.end), spans_by_message[located.message_index]):
         return "quote comes from pasted text that gives instructions"
     if spec.kind in (Kind.MONEY, Kind.INTEREST) and not _STATES_A_NUMBER.search(located.text):
-        if spec.kind is Kind.MONEY:
+        stated = None if spec.kind is Kind.MONEY else _rating_stated(
+            spec, update.value, located, messages, spans_by_message[located.message_index])
+        if stated is None:
             return "quote states no figure"
-        located = _rating_stated(spec, update.value, located, messages, spans_by_message[located.message_index])
-        if located is None:
-            return "quote states no figure"
+        located = stated
     quote = located.text
     raw = update.value.strip()
     if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):
@@ -121,14 +121,6 @@ def _apply_one(
     if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
         value = value.title()
 
-    if spec.kind is Kind.TEXT and spec.name not in _IDENTITY:
-        # A remark about a protected characteristic is never a stage or a notice period, whatever field
-        # the model chose: it is flagged, and the field stays as it was.
-        flag = flag_for(str(value))
-        if flag:
-            _append(record, "compliance_flags", flag, quote, result)
-            return None
-
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)
         if spec.kind is Kind.MONEY:
@@ -137,11 +129,13 @@ def _apply_one(
 
     if spec.name == "compliance_flags":
         value = flag_for(str(value)) or value
-    elif spec.kind is Kind.TEXT_LIST:
+    elif spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
         flag = flag_for(str(value))
         if flag:
             _append(record, "compliance_flags", flag, quote, result)
-            if spec.name in JUDGEMENT_FIELDS:
+            # A judgement must not carry the remark as a reason; and a remark is never a stage or a
+            # notice period, whatever field the model chose, so such a field stays as it was.
+            if spec.name in JUDGEMENT_FIELDS or spec.kind is Kind.TEXT:
                 return None
     if spec.kind is Kind.TEXT_LIST:
         if len(str(value).split()) < 2 and len(str(value)) < 8:

@@ -20,7 +20,8 @@ from pathlib import Path
 import httpx
 
 _PREFIX_HIT = re.compile(r"Llama\.generate: (\d+) prefix-match hit, remaining (\d+) prompt tokens")
-_PROMPT_EVAL = re.compile(r"prompt eval time =\s*[\d.]+ ms /\s*(\d+) tokens")
+# Milliseconds and tokens of a prompt read; bench/server_options.py reads the speed from it too.
+PROMPT_EVAL = re.compile(r"prompt eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def parse_log(text: str) -> list[Reuse]:
     for line in text.splitlines():
         if found := _PREFIX_HIT.search(line):
             hit = (int(found.group(1)), int(found.group(2)))
-        elif found := _PROMPT_EVAL.search(line):
-            calls.append(Reuse(hit[1], hit[0]) if hit else Reuse(int(found.group(1)), 0))
+        elif found := PROMPT_EVAL.search(line):
+            calls.append(Reuse(hit[1], hit[0]) if hit else Reuse(int(found.group(2)), 0))
             hit = None
     return calls

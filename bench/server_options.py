@@ -31,11 +31,11 @@ from assistant.extraction import Extractor, PastTurn  # noqa: E402
 from assistant.llm import Endpoint, chat_model  # noqa: E402
 from assistant.prompts import PromptLibrary  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from bench.prompt_reuse import PROMPT_EVAL  # noqa: E402
 from bench.turn_latency import _free_port, machine  # noqa: E402
 from evals.datasets import load_cases  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 160)
-_PROMPT_EVAL = re.compile(r"prompt eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
 _EVAL = re.compile(r"^\s*(?:llama_perf_context_print:)?\s*eval time =\s*([\d.]+) ms /\s*(\d+) runs", re.M)
 
 
@@ -69,7 +69,7 @@ def _rss_mib(pid: int) -> float:
 
 def _rates(log: str) -> tuple[float, float]:
     """Prompt tokens read per second on the cold read, tokens written per second over the turns."""
-    reads = [(float(ms), int(n)) for ms, n in _PROMPT_EVAL.findall(log)]
+    reads = [(float(ms), int(n)) for ms, n in PROMPT_EVAL.findall(log)]
     writes = [(float(ms), int(n)) for ms, n in _EVAL.findall(log) if int(n) > 1]
     cold_ms, cold_n = max(reads, key=lambda r: r[1])
     written_ms, written_n = sum(w[0] for w in writes), sum(w[1] for w in writes)
@@ -96,8 +96,8 @@ def measure(setting: Setting, model_name: str, settings: Settings, message: str,
             began = time.perf_counter()
             extractor.extract("candidate", [], PastTurn(None, message))
             times.append(time.perf_counter() - began)
-        assert server._process is not None
-        rss = _rss_mib(server._process.pid)
+        assert server.pid is not None
+        rss = _rss_mib(server.pid)
     finally:
         server.stop()
     read_rate, write_rate = _rates(log.read_text(errors="replace"))

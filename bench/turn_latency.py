@@ -12,8 +12,8 @@ messages, alternating candidate and client, each cut to --max-turns. The engine 
 (Service with a throwaway SQLite store, playbook guidance off: its embedding is measured by
 bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one prompt, the
 whole record written each turn). Before each pass the fixed prompt prefix of each side is read once, as
-the service's warm-up does at start-up. Sharing passes use the first --interleave-turns messages of the
-first debriefs and are compared with the same messages sent one conversation at a time; the pass
+the service's warm-up does at start-up. Sharing passes use the first --interleave-turns messages of
+each debrief, in groups of k, and are compared with the same messages sent one conversation at a time; the pass
 without the RAM cache starts a second server. A script that prints figures, not a test.
 """
 
@@ -146,9 +146,9 @@ def run_baseline(baseline: Baseline, cases: list[Case], meter: ReuseMeter) -> li
 
 
 def interleave_groups(cases: list[Case], k: int, turns: int) -> list[list[Case]]:
-    """Groups of k conversations from the first cases (sides alternate, so a group mixes them), each
-    cut to `turns` messages: every k is measured on the same messages as the single-conversation
-    reference."""
+    """The cases in groups of k, in order (sides alternate, so a group mixes them; a short last group is
+    left out), each cut to `turns` messages; the summary compares each pass with the same messages sent
+    one conversation at a time."""
     width = max(k, 1)
     chosen = [replace(case, messages=case.messages[:turns]) for case in cases]
     return [chosen[start:start + width] for start in range(0, len(chosen) - width + 1, width)]
