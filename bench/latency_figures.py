@@ -13,6 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+# The engine pass over the same debriefs with each one's second and last messages exchanged.
+SWAPPED = "engine, turns 2 and last swapped"
+
 
 @dataclass
 class Turn:
@@ -70,6 +73,34 @@ def last_vs_second(rows: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     return {"last_turn": last, "ratio": rows[last]["median_s"] / rows[2]["median_s"]}
 
 
+def same_messages_growth(turns: list[Turn]) -> dict[str, Any] | None:
+    """The last turn against turn 2 over the same messages: each debrief's second and last messages, timed
+    where they came in the engine pass and again in swapped places. The plain last-vs-2 ratio also
+    measures how much longer the late messages are; this one only what the debrief's length adds."""
+    at_two: list[Turn] = []
+    at_last: list[Turn] = []
+    for case in sorted({t.case for t in turns if t.subject == SWAPPED}):
+        passes = [{t.index: t for t in turns if t.subject == subject and t.case == case}
+                  for subject in ("engine", SWAPPED)]
+        # A pass cut short by a failed turn never reached the debrief's real last message.
+        if not all(passes) or any(t.error for p in passes for t in p.values()) or max(passes[0]) != max(passes[1]):
+            continue
+        engine, swapped = passes
+        last = max(engine)
+        if last <= 2:
+            continue
+        at_two += [engine[2], swapped[2]]
+        at_last += [swapped[last], engine[last]]
+    if not at_two:
+        return None
+    two_s, last_s = statistics.median(t.seconds for t in at_two), statistics.median(t.seconds for t in at_last)
+    return {
+        "messages": len(at_two), "turn_2_median_s": two_s, "last_median_s": last_s, "ratio": last_s / two_s,
+        "turn_2_output_tokens": _median([t.output_tokens for t in at_two]),
+        "last_output_tokens": _median([t.output_tokens for t in at_last]),
+    }
+
+
 def _fmt(value: float | None, digits: int = 0) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
@@ -96,6 +127,7 @@ def summarise(turns: list[Turn], sharing: list[int], sharing_turns: int, sse: li
         "baseline_median_s": overall_median(turns, "baseline"),
         "engine_last_vs_turn_2": last_vs_second(engine),
         "baseline_last_vs_turn_2": last_vs_second(baseline),
+        "engine_same_messages_last_vs_turn_2": same_messages_growth(turns),
         "errors": [t.__dict__ for t in turns if t.error],
     }
     # Over the messages both sent (the baseline may have been cut to the first turns of each debrief).
@@ -149,6 +181,14 @@ def show(summary: dict[str, Any], console: Console) -> None:
         growth = summary[f"{name}_last_vs_turn_2"]
         if growth:
             console.print(f"{name}: turn {growth['last_turn']} / turn 2 = {growth['ratio']:.2f}")
+    same = summary.get("engine_same_messages_last_vs_turn_2")
+    if same:
+        console.print(
+            f"engine, the same {same['messages']} messages (each debrief's second and last, also sent in swapped "
+            f"places): last turn {same['last_median_s']:.1f} s / turn 2 {same['turn_2_median_s']:.1f} s = "
+            f"{same['ratio']:.2f}; output tokens {_fmt(same['last_output_tokens'])} / "
+            f"{_fmt(same['turn_2_output_tokens'])}"
+        )
     if summary["shared"]:
         table = Table(title=f"Conversations sharing the server (engine, first {summary['shared_turns']} messages of "
                             "each): median seconds per turn against the same messages one conversation at a time")
@@ -188,6 +228,12 @@ def markdown(saved: dict[str, Any]) -> str:
         both = str(index) in engine and str(index) in baseline
         ratio = _ratio(engine[str(index)]["median_s"], baseline[str(index)]["median_s"]) if both else None
         lines.append("| " + " | ".join(cells + [_fmt(ratio, 2)]) + " |")
+    same = summary.get("engine_same_messages_last_vs_turn_2")
+    if same:
+        lines += ["", f"Same messages (each debrief's second and last, each sent at both places): last turn "
+                      f"{same['last_median_s']:.1f} s against turn 2 {same['turn_2_median_s']:.1f} s, ratio "
+                      f"{same['ratio']:.2f} over {same['messages']} messages; output tokens "
+                      f"{_fmt(same['last_output_tokens'])} against {_fmt(same['turn_2_output_tokens'])}."]
     if summary.get("shared"):
         lines += ["", "| pass | turns | median s (p95) | same messages alone, s | ratio | read / reused |",
                   "|---|---:|---:|---:|---:|---:|"]

@@ -11,10 +11,12 @@ Debriefs: from evals/datasets/extraction, sorted by id, the longest first among 
 messages, alternating candidate and client, each cut to --max-turns. The engine is the product
 (Service with a throwaway SQLite store, playbook guidance off: its embedding is measured by
 bench/turn_overhead.py); the baseline is evals/baseline.py (the whole conversation in one prompt, the
-whole record written each turn). Before each pass the fixed prompt prefix of each side is read once, as
-the service's warm-up does at start-up. Sharing passes use the first --interleave-turns messages of
-each debrief, in groups of k, and are compared with the same messages sent one conversation at a time; the pass
-without the RAM cache starts a second server. A script that prints figures, not a test.
+whole record written each turn). A second engine pass sends each debrief with its second and last
+messages swapped, so the same messages are timed at turn 2 and at the last turn. Before each pass the
+fixed prompt prefix of each side is read once, as the service's warm-up does at start-up. Sharing passes
+use the first --interleave-turns messages of each debrief, in groups of k, and are compared with the
+same messages sent one conversation at a time; the pass without the RAM cache starts a second server. A
+script that prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ from assistant.schema import Side, specs_for  # noqa: E402
 from assistant.service import Service  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.store import Store  # noqa: E402
-from bench.latency_figures import Turn, show, summarise  # noqa: E402
+from bench.latency_figures import SWAPPED, Turn, show, summarise  # noqa: E402
 from bench.prompt_reuse import ReuseMeter  # noqa: E402
 from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool  # noqa: E402
 from evals.datasets import Case, load_cases  # noqa: E402
@@ -122,6 +124,30 @@ def run_engine(debriefs: Debriefs, recruiter: str, cases: list[Case], meter: Reu
             console.log(f"engine {case.id} turn {index}: {turns[-1].seconds:.1f} s")
             if turns[-1].error:
                 break  # the message waits for a retry, as it would for a recruiter
+    return turns
+
+
+def swap_second_and_last(case: Case) -> Case:
+    """The same debrief with its second and last messages exchanged. Both messages are then timed at
+    turn 2 and at the last turn, which separates what the debrief's length costs from what a longer
+    message costs (late messages in a debrief often state more)."""
+    messages = list(case.messages)
+    messages[1], messages[-1] = messages[-1], messages[1]
+    return replace(case, messages=messages)
+
+
+def run_swapped(debriefs: Debriefs, recruiter: str, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
+    turns = []
+    for case in cases:
+        if len(case.messages) < 3:
+            continue
+        swapped = swap_second_and_last(case)
+        debrief = debriefs.open(recruiter, case.kind)
+        for index in range(1, len(swapped.messages) + 1):
+            turns.append(engine_turn(debriefs, recruiter, debrief.id, swapped, index, SWAPPED, meter))
+            console.log(f"{SWAPPED} {case.id} turn {index}: {turns[-1].seconds:.1f} s")
+            if turns[-1].error:
+                break
     return turns
 
 
@@ -293,6 +319,8 @@ def main() -> None:
     parser.add_argument("--baseline-turns", type=int,
                         help="run the baseline on the first N messages of each debrief only (it is the slow "
                              "pass); the ratio then compares the same messages")
+    parser.add_argument("--no-swap-pass", action="store_true",
+                        help="skip the pass that sends each debrief's second and last messages in swapped places")
     parser.add_argument("--no-stream", action="store_true", help="skip the first-event measurement")
     parser.add_argument("--json", type=Path, help="save the figures and every turn here")
     args = parser.parse_args()
@@ -319,6 +347,8 @@ def main() -> None:
             prompts = service.prompts
             warm(model, prompts, sides, baseline=False)
             turns += run_engine(service.debriefs, recruiter, cases, meter)
+            if not args.no_swap_pass:
+                turns += run_swapped(service.debriefs, recruiter, cases, meter)
             for k in sharing:
                 groups = interleave_groups(cases, k, args.interleave_turns)
                 turns += run_in_turn(service.debriefs, recruiter, groups, f"in turn x{k}", meter)

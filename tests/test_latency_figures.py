@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.latency_figures import Turn, summarise
+from bench.latency_figures import SWAPPED, Turn, summarise
 from bench.server_options import _rates
+from bench.turn_latency import swap_second_and_last
+from evals.datasets import load_cases
 
 
 def _turns(subject: str, seconds: dict[tuple[str, int], float]) -> list[Turn]:
@@ -75,3 +77,30 @@ def test_the_readme_tables_come_from_a_saved_run() -> None:
     assert "| 1 | 2.0 (2.0) | - / - | 0 | 10.0 (10.0) | - / - | 0 | 0.20 |" in table
     assert "| 2 | 4.0 (4.0) | - / - | 0 | - | - | - | - |" in table
     assert "| in turn x2 | 1 | 3.0 (3.0) | 2.0 | 1.50 | - / - |" in table
+
+
+def test_same_messages_growth_times_each_message_at_turn_two_and_at_the_last_turn() -> None:
+    # Message "a8" is long (10 s wherever it comes), "a2" short (4 s); the debrief's length adds 10 %.
+    engine = _turns("engine", {("a", 1): 5.0, ("a", 2): 4.0, ("a", 3): 6.0, ("a", 4): 11.0})
+    swapped = _turns(SWAPPED, {("a", 1): 5.0, ("a", 2): 10.0, ("a", 3): 6.0, ("a", 4): 4.4})
+    summary = summarise(engine + swapped, [], 4, [])
+    assert summary["engine_last_vs_turn_2"]["ratio"] == pytest.approx(11.0 / 4.0)
+    same = summary["engine_same_messages_last_vs_turn_2"]
+    assert same["messages"] == 2
+    assert same["turn_2_median_s"] == pytest.approx(7.0)  # 4.0 and 10.0
+    assert same["last_median_s"] == pytest.approx(7.7)  # 4.4 and 11.0
+    assert same["ratio"] == pytest.approx(1.1)
+
+
+def test_same_messages_growth_leaves_out_a_debrief_whose_pass_failed() -> None:
+    engine = _turns("engine", {("a", 1): 5.0, ("a", 2): 4.0, ("a", 3): 6.0})
+    swapped = [Turn(SWAPPED, "a", 1, 5.0), Turn(SWAPPED, "a", 2, 9.0, error="ModelUnavailable: down")]
+    summary = summarise(engine + swapped, [], 3, [])
+    assert summary["engine_same_messages_last_vs_turn_2"] is None
+
+
+def test_the_swapped_debrief_exchanges_its_second_and_last_messages() -> None:
+    case = next(c for c in load_cases() if len(c.messages) >= 4)
+    swapped = swap_second_and_last(case)
+    assert swapped.messages[1] == case.messages[-1] and swapped.messages[-1] == case.messages[1]
+    assert swapped.messages[0] == case.messages[0] and sorted(swapped.messages) == sorted(case.messages)
