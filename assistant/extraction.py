@@ -60,6 +60,9 @@ def update_tool(side: Side) -> dict[str, Any]:
                             "type": "object",
                             # Quote first: a small model copies the words, then labels them, and
                             # mislabels far less than when it picks a field and then hunts for words.
+                            # Objects, not [quote, field, value] arrays: the keys are two thirds of
+                            # what the model writes, and arrays wrote a third fewer tokens on the eval
+                            # gate, but the 1.5B model labelled worse (micro-F1 0.541 to 0.497).
                             "properties": {
                                 "quote": {"type": "string"},
                                 "field": {"type": "string", "enum": keys},

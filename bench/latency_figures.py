@@ -1,6 +1,6 @@
 """The figures bench/turn_latency.py prints and saves: per-turn medians and their ratios.
 
-    .venv/bin/python -m bench.latency_figures bench/results/turn-latency.json   # README's tables
+    .venv/bin/python -m bench.latency_figures bench/results/turn-latency-1.5b.json   # README's tables
 """
 
 from __future__ import annotations
