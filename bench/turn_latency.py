@@ -115,13 +115,15 @@ def engine_turn(
     )
 
 
-def run_engine(debriefs: Debriefs, recruiter: str, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
+def run_engine(
+    debriefs: Debriefs, recruiter: str, cases: list[Case], meter: ReuseMeter, subject: str = "engine"
+) -> list[Turn]:
     turns = []
     for case in cases:
         debrief = debriefs.open(recruiter, case.kind)
         for index in range(1, len(case.messages) + 1):
-            turns.append(engine_turn(debriefs, recruiter, debrief.id, case, index, "engine", meter))
-            console.log(f"engine {case.id} turn {index}: {turns[-1].seconds:.1f} s")
+            turns.append(engine_turn(debriefs, recruiter, debrief.id, case, index, subject, meter))
+            console.log(f"{subject} {case.id} turn {index}: {turns[-1].seconds:.1f} s")
             if turns[-1].error:
                 break  # the message waits for a retry, as it would for a recruiter
     return turns
@@ -134,21 +136,6 @@ def swap_second_and_last(case: Case) -> Case:
     messages = list(case.messages)
     messages[1], messages[-1] = messages[-1], messages[1]
     return replace(case, messages=messages)
-
-
-def run_swapped(debriefs: Debriefs, recruiter: str, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
-    turns = []
-    for case in cases:
-        if len(case.messages) < 3:
-            continue
-        swapped = swap_second_and_last(case)
-        debrief = debriefs.open(recruiter, case.kind)
-        for index in range(1, len(swapped.messages) + 1):
-            turns.append(engine_turn(debriefs, recruiter, debrief.id, swapped, index, SWAPPED, meter))
-            console.log(f"{SWAPPED} {case.id} turn {index}: {turns[-1].seconds:.1f} s")
-            if turns[-1].error:
-                break
-    return turns
 
 
 def run_baseline(baseline: Baseline, cases: list[Case], meter: ReuseMeter) -> list[Turn]:
@@ -348,7 +335,8 @@ def main() -> None:
             warm(model, prompts, sides, baseline=False)
             turns += run_engine(service.debriefs, recruiter, cases, meter)
             if not args.no_swap_pass:
-                turns += run_swapped(service.debriefs, recruiter, cases, meter)
+                swapped = [swap_second_and_last(c) for c in cases if len(c.messages) >= 3]
+                turns += run_engine(service.debriefs, recruiter, swapped, meter, SWAPPED)
             for k in sharing:
                 groups = interleave_groups(cases, k, args.interleave_turns)
                 turns += run_in_turn(service.debriefs, recruiter, groups, f"in turn x{k}", meter)
