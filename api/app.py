@@ -15,7 +15,7 @@ from api.body_limit import BodyLimit
 from api.models import Problem
 from api.routes import candidates, debriefs, drafts, interviews, playbook
 from assistant.service import Service
-from assistant.settings import get_settings
+from assistant.core import get_settings
 
 log = logging.getLogger("debrief")
 

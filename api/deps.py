@@ -8,11 +8,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import AccessDenied, Recruiter
-from assistant.debriefs import Debriefs
-from assistant.drafts import Drafts
-from assistant.erasure import Erasure
-from assistant.idempotency import Replays
-from assistant.interviews import Interviews
+from assistant.conversation import Debriefs
+from assistant.drafting import Drafts
+from assistant.storage import Erasure
+from assistant.access import Replays
+from assistant.conversation import Interviews
 from assistant.playbook import Playbook
 from assistant.service import Service
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from assistant.access import AccessDenied
-from assistant.errors import (
+from assistant.core import (
     ApprovalBlocked,
     DebriefError,
     DebriefHeld,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.reconciliation import Mismatch
-from assistant.schema import AppliedUpdate, Record, Rejection
+from assistant.interviews import Mismatch
+from assistant.core import AppliedUpdate, Record, Rejection
 
 
 class OpenDebrief(BaseModel):

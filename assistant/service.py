@@ -8,24 +8,24 @@ import threading
 from langchain_core.language_models import BaseChatModel
 
 from assistant.access import Keys
-from assistant.breaker import Breaker
-from assistant.debriefs import Debriefs
+from assistant.model import Breaker
+from assistant.conversation import Debriefs
 from assistant.drafting import DraftWriter
-from assistant.drafts import Drafts
-from assistant.erasure import Erasure
-from assistant.errors import DebriefError
-from assistant.extraction import Extractor
-from assistant.guidance import PlaybookGuidance
-from assistant.idempotency import Replays
-from assistant.interviews import Interviews
-from assistant.llm import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
+from assistant.drafting import Drafts
+from assistant.storage import Erasure
+from assistant.core import DebriefError
+from assistant.conversation import Extractor
+from assistant.playbook import PlaybookGuidance
+from assistant.access import Replays
+from assistant.conversation import Interviews
+from assistant.model import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.playbook import Playbook
-from assistant.prompts import PromptLibrary
-from assistant.quota import Quota
-from assistant.redaction import should_redact
-from assistant.schema import SIDES
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.core import PromptLibrary
+from assistant.access import Quota
+from assistant.model import should_redact
+from assistant.core import SIDES
+from assistant.core import Settings
+from assistant.storage import Store
 
 log = logging.getLogger("debrief")
 

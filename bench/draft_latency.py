@@ -27,12 +27,12 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from assistant.drafting import DraftKind  # noqa: E402
-from assistant.drafts import Draft  # noqa: E402
-from assistant.llm import Endpoint, ModelRuntime, chat_model  # noqa: E402
-from assistant.schema import Record  # noqa: E402
+from assistant.drafting import Draft  # noqa: E402
+from assistant.model import Endpoint, ModelRuntime, chat_model  # noqa: E402
+from assistant.core import Record  # noqa: E402
 from assistant.service import Service  # noqa: E402
-from assistant.settings import get_settings  # noqa: E402
-from assistant.store import DebriefRow, Store  # noqa: E402
+from assistant.core import get_settings  # noqa: E402
+from assistant.storage import DebriefRow, Store  # noqa: E402
 from evals.datasets import load_draft_fixture  # noqa: E402
 
 NAMES = ("Sam Patel", "Aisha Karimi", "Tom Okafor", "Lena Park")

@@ -23,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.chroma import PassageIndex, open_client  # noqa: E402
-from assistant.embedding import HashingEmbedder, make_embedder  # noqa: E402
-from assistant.entries import discover, read_entry  # noqa: E402
-from assistant.ingest import ingest  # noqa: E402
-from assistant.settings import get_settings  # noqa: E402
+from assistant.playbook import PassageIndex, open_client  # noqa: E402
+from assistant.playbook import HashingEmbedder, make_embedder  # noqa: E402
+from assistant.playbook import discover, read_entry  # noqa: E402
+from assistant.playbook import ingest  # noqa: E402
+from assistant.core import get_settings  # noqa: E402
 from evals.retrieval import load_situations  # noqa: E402
 
 SECTIONS = 5

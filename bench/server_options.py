@@ -26,13 +26,13 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
-from assistant.extraction import Extractor, PastTurn  # noqa: E402
-from assistant.llm import Endpoint, chat_model  # noqa: E402
-from assistant.prompts import PromptLibrary  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
+from assistant.conversation import Extractor, PastTurn  # noqa: E402
+from assistant.model import Endpoint, chat_model  # noqa: E402
+from assistant.core import PromptLibrary  # noqa: E402
+from assistant.core import Settings  # noqa: E402
 from bench.prompt_reuse import PROMPT_EVAL  # noqa: E402
-from bench.turn_latency import _free_port, machine  # noqa: E402
+from bench.turn_latency import free_port, machine  # noqa: E402
 from evals.datasets import load_cases  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -80,7 +80,7 @@ def measure(setting: Setting, model_name: str, settings: Settings, message: str,
     package = model_package(model_name)
     log = tmp / f"server-{setting.threads}-{setting.batch}-{setting.ctx}.log"
     server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
-        host="127.0.0.1", port=_free_port(), threads=setting.threads, ctx=setting.ctx, batch=setting.batch,
+        host="127.0.0.1", port=free_port(), threads=setting.threads, ctx=setting.ctx, batch=setting.batch,
         ram_cache_bytes=settings.embedded_ram_cache_bytes, log_file=log, start_timeout_s=600,
     ))
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from langchain_core.messages import BaseMessage
 
 from api.app import create_app
 from assistant.service import Service
-from assistant.settings import Settings
+from assistant.core import Settings
 from tests.fakes import ScriptedChatModel, update
 
 

@@ -47,16 +47,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
-from assistant.debriefs import Debriefs  # noqa: E402
-from assistant.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
-from assistant.errors import DebriefError  # noqa: E402
-from assistant.extraction import Extractor  # noqa: E402
-from assistant.llm import Endpoint, chat_model  # noqa: E402
-from assistant.prompts import PromptLibrary  # noqa: E402
-from assistant.schema import Side, specs_for  # noqa: E402
+from assistant.conversation import Debriefs  # noqa: E402
+from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
+from assistant.core import DebriefError  # noqa: E402
+from assistant.conversation import Extractor  # noqa: E402
+from assistant.model import Endpoint, chat_model  # noqa: E402
+from assistant.core import PromptLibrary  # noqa: E402
+from assistant.core import Side, specs_for  # noqa: E402
 from assistant.service import Service  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
-from assistant.store import Store  # noqa: E402
+from assistant.core import Settings  # noqa: E402
+from assistant.storage import Store  # noqa: E402
 from bench.latency_figures import SWAPPED, Turn, show, summarise  # noqa: E402
 from bench.prompt_reuse import ReuseMeter  # noqa: E402
 from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool  # noqa: E402
@@ -73,7 +73,7 @@ def pick_cases(count: int, max_turns: int) -> list[Case]:
     return [replace(case, messages=case.messages[:max_turns]) for case in alternated[:count]]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -213,7 +213,7 @@ def run_at_once(debriefs: Debriefs, recruiter: str, groups: list[list[Case]], su
 def first_events(service: Service, key: str, case: Case) -> list[float]:
     """Seconds from posting to /messages/stream until the first `event:` line (`accepted`), over the
     real app served by uvicorn on loopback; each stream is read to its end so the turn completes."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -252,7 +252,7 @@ def start_endpoint(
     package = model_package(args.model)
     log = tmp / f"embedded-server-cache-{ram_cache_bytes}.log"
     server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
-        host="127.0.0.1", port=_free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
+        host="127.0.0.1", port=free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
         ram_cache_bytes=ram_cache_bytes, log_file=log, start_timeout_s=600,
     ))
     console.log(f"starting {package.name} on {server.base_url}, RAM prompt cache {ram_cache_bytes:,} bytes (log {log})")
@@ -268,7 +268,7 @@ def bench_service(
     # Model calls run long on a busy CPU and queue behind each other when sent at once; a retry would
     # count one turn twice.
     settings = defaults.model_copy(update={
-        "data_dir": tmp, "database_url": f"sqlite:///{tmp}/bench-{_free_port()}.db",
+        "data_dir": tmp, "database_url": f"sqlite:///{tmp}/bench-{free_port()}.db",
         "api_keys": "", "create_dev_key": False,
         "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
         "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",

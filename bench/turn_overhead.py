@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.access import hash_key, new_key  # noqa: E402
 from assistant.service import Service  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.core import Settings  # noqa: E402
 from bench.stub_app import NOTES, stub_updates  # noqa: E402
 from tests.fakes import ScriptedChatModel  # noqa: E402
 
@@ -105,7 +105,7 @@ def _token_counter() -> tuple[Any, str]:
     try:
         from llama_cpp import Llama
 
-        from assistant.embedded import model_package
+        from assistant.model import model_package
 
         settings = Settings()
         path = settings.model_cache_dir / model_package(settings.embedded_model).file_name

@@ -16,17 +16,17 @@ from sqlalchemy import select
 
 from assistant.access import Recruiter
 from assistant.drafting import DraftKind
-from assistant.drafts import Draft
-from assistant.embedded import ModelFileError
-from assistant.erasure import Erased, Erasure
-from assistant.errors import DebriefError
-from assistant.guidance import GuidanceNote
+from assistant.drafting import Draft
+from assistant.model import ModelFileError
+from assistant.storage import Erased, Erasure
+from assistant.core import DebriefError
+from assistant.playbook import GuidanceNote
 from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
-from assistant.redline import read_spec_upload
-from assistant.schema import SIDES
+from assistant.specs import read_spec_upload
+from assistant.core import SIDES
 from assistant.service import Service
-from assistant.settings import get_settings
-from assistant.store import RecruiterRow, Store
+from assistant.core import get_settings
+from assistant.storage import RecruiterRow, Store
 
 app = typer.Typer(help="Debrief: post-interview debriefs with an evidence-linked record.", no_args_is_help=True)
 keys_app = typer.Typer(help="Recruiter API keys.", no_args_is_help=True)
@@ -88,7 +88,7 @@ def serve_model() -> None:
     import signal
     import threading
 
-    from assistant.llm import ModelRuntime
+    from assistant.model import ModelRuntime
 
     settings = get_settings().model_copy(update={"llm_base_url": None})
     runtime = ModelRuntime(settings)

@@ -42,10 +42,10 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.drafting import KINDS, DraftKind
-from assistant.schema import SPECS_BY_KEY, Side
+from assistant.core import SPECS_BY_KEY, Side
 from assistant.service import Service
-from assistant.settings import Settings
-from assistant.values import InvalidValue, parse_value
+from assistant.core import Settings
+from assistant.core import InvalidValue, parse_value
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "adversarial" / "cases.yaml"
 CHANNELS = ("chat", "spec", "playbook")

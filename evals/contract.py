@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant.schema import FieldSpec, Kind, Record, record_field_names, specs_for
+from assistant.core import FieldSpec, Kind, Record, record_field_names, specs_for
 
 _ISO_CURRENCY = re.compile(r"[A-Z]{3}")
 

@@ -23,12 +23,12 @@ from rich.table import Table
 
 from assistant.access import Recruiter
 from assistant.drafting import DraftKind
-from assistant.drafts import Draft
-from assistant.prompts import PromptLibrary
-from assistant.schema import SPECS_BY_KEY, FieldValue, Record, Side
+from assistant.drafting import Draft
+from assistant.core import PromptLibrary
+from assistant.core import SPECS_BY_KEY, FieldValue, Record, Side
 from assistant.service import Service
-from assistant.settings import Settings
-from assistant.store import DebriefRow, Store
+from assistant.core import Settings
+from assistant.storage import DebriefRow, Store
 from evals.datasets import Case
 
 # Draft types each side's debrief is drafted into. A revised spec needs an original spec, which the

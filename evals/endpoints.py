@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from assistant.llm import Endpoint
-from assistant.settings import Settings
+from assistant.model import Endpoint
+from assistant.core import Settings
 
 _VERSION_SEGMENT = re.compile(r"v\d+")
 

@@ -20,8 +20,8 @@ import yaml
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from assistant.lexicon import RULES
-from assistant.lint import lint
+from assistant.compliance import RULES
+from assistant.compliance import lint
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "lint"
 

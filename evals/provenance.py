@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.llm import Endpoint
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.model import Endpoint
+from assistant.core import Settings
+
+# The checkout the evals run from: its git revision is part of every figure's provenance.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def git_revision(root: Path = PROJECT_ROOT) -> str:

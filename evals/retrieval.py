@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from assistant.playbook import PLAYBOOK, Playbook
-from assistant.settings import Settings
+from assistant.core import Settings
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "retrieval"
 # Passages read per situation; with 4 to 5 passages an entry, enough to rank every entry that matters.

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.errors import DebriefError
+from assistant.core import DebriefError
 from assistant.service import Service
-from assistant.settings import Settings
-from assistant.store import Store
+from assistant.core import Settings
+from assistant.storage import Store
 from evals.datasets import Case
 
 

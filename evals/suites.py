@@ -18,15 +18,15 @@ from langchain_core.language_models import BaseChatModel
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from assistant.llm import Endpoint, ModelRuntime, chat_model
-from assistant.prompts import PromptLibrary
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.model import Endpoint, ModelRuntime, chat_model
+from assistant.core import PromptLibrary
+from assistant.core import Settings
 from evals.baseline import Baseline
 from evals.chart import ChartUnavailable, write_f1_chart
 from evals.datasets import Case, load_cases
 from evals.endpoints import model_slug, parse_model_option
 from evals.metrics import ExtractionMetrics, measure
-from evals.provenance import describe_run
+from evals.provenance import PROJECT_ROOT, describe_run
 from evals.report import CHART_FILE, extraction_markdown, field_table, summary_table, write_report
 from evals.runner import CaseRun, Engine, run_cases
 from evals.runner import Progress as RunProgress

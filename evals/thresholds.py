@@ -1,5 +1,5 @@
 """The CI regression gate: minimum micro-F1, evidence validity and injection resistance on a small,
-recorded subset of the extraction cases (evals/thresholds.yaml, checked by tests/test_eval_thresholds.py).
+recorded subset of the extraction cases (evals/thresholds.yaml, checked by tests/evals/test_eval_thresholds.py).
 
 A recording run writes what it measured; the first one (or one asked to reset) also sets each minimum
 to the measured figure minus the margin. Later recordings are held to those minimums, so re-recording
@@ -76,8 +76,8 @@ def with_measurement(thresholds: Thresholds, figures: Mapping[str, float | None]
 
 
 _HEADER = """\
-# The CI regression gate for the extraction suite (tests/test_eval_thresholds.py). The cases below are
-# replayed from tests/cassettes/test_eval_thresholds/, recorded from the embedded model with
+# The CI regression gate for the extraction suite (tests/evals/test_eval_thresholds.py). The cases below are
+# replayed from tests/evals/cassettes/test_eval_thresholds/, recorded from the embedded model with
 # scripts/record-eval-cassettes. A recording run rewrites this file: `measured` always, `minimum` only
 # the first time (measured minus `margin`) or with --reset-thresholds. Replays are held to `minimum`.
 """

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.service import Service
-from assistant.settings import Settings
-from assistant.store import Store
-from tests.fakes import ScriptedChatModel
+from assistant.core.settings import Settings
+from assistant.storage.store import Store
+from tests.support.fakes import ScriptedChatModel
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def settings(tmp_path: Path) -> Settings:
         # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
         embedder="hash", playbook_auto_ingest=False,
         # Tests send turns faster than any recruiter; a burst of 20 made the longer flows flaky.
-        # tests/test_api_limits.py sets its own limits.
+        # tests/api/test_api_limits.py sets its own limits.
         rate_limit_per_minute=0,
     )
 

@@ -38,10 +38,10 @@ from api.models import (
     TurnOut,
 )
 from api.routes.playbook import citation_out
-from assistant.debriefs import Debrief, TurnOutcome
-from assistant.errors import DebriefError
-from assistant.guidance import GuidanceNote
-from assistant.idempotency import Answer, Claim, Replays
+from assistant.conversation import Debrief, TurnOutcome
+from assistant.core import DebriefError
+from assistant.playbook import GuidanceNote
+from assistant.access import Answer, Claim, Replays
 
 router = APIRouter(prefix="/debriefs", tags=["debriefs"])
 
@@ -207,10 +207,10 @@ async def stream_message(
             with anyio.CancelScope(shield=True):
                 await settle_failure(replays, claim, exc)
         raise
-    return EventSourceResponse(_sse(first, events, replays, claim))
+    return EventSourceResponse(turn_events(first, events, replays, claim))
 
 
-async def _sse(
+async def turn_events(
     first: Any, events: Iterator[Any], replays: Replays | None = None, claim: Claim | None = None
 ) -> AsyncIterator[dict[str, str]]:
     """The turn's events; with a claimed Idempotency-Key (`replays` and `claim`), its answer is stored."""

@@ -23,9 +23,9 @@ from api.models import (
     Problem,
     VersionOut,
 )
-from assistant.drafts import Draft, DraftVersion
-from assistant.errors import DebriefError
-from assistant.redline import read_spec_upload
+from assistant.drafting import Draft, DraftVersion
+from assistant.core import DebriefError
+from assistant.specs import read_spec_upload
 
 router = APIRouter(prefix="/debriefs/{debrief_id}", tags=["drafts"])
 

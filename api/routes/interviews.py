@@ -17,7 +17,7 @@ from api.models import (
     ReconciliationOut,
     SideStatusOut,
 )
-from assistant.interviews import Interview, SideStatus
+from assistant.conversation import Interview, SideStatus
 
 router = APIRouter(prefix="/interviews", tags=["interviews"])
 

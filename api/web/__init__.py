@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -13,10 +14,10 @@ from api.errors import status_and_detail
 from api.web import debrief_pages, draft_pages
 from api.web.render import SecurityHeaders, page
 from api.web.session import SESSION_ENDED, BadCsrfToken, NotSignedIn, session_secret
-from assistant.errors import DebriefError
-from assistant.settings import Settings
+from assistant.core import DebriefError
+from assistant.core import Settings
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(str(files("api") / "static"))
 COOKIE = "debrief_session"
 
 

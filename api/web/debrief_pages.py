@@ -12,13 +12,13 @@ from sse_starlette.sse import EventSourceResponse
 from api.deps import DebriefsDep, DraftsDep, get_service
 from api.errors import status_and_detail
 from api.models import PostMessage
-from api.routes.debriefs import _sse as turn_events  # the JSON route's event stream, reused as is
+from api.routes.debriefs import turn_events  # the JSON route's event stream, reused as is
 from api.web import views
 from api.web.render import page, redirect
 from api.web.session import SESSION_ENDED, Acting, SignedIn, check_csrf, sign_in, sign_out
 from assistant.access import AccessDenied
 from assistant.drafting import KINDS
-from assistant.errors import DebriefError, TooManyRequests
+from assistant.core import DebriefError, TooManyRequests
 from assistant.service import Service
 
 router = APIRouter(include_in_schema=False)
@@ -121,7 +121,7 @@ def post_message(
     try:
         debriefs.post_message(recruiter.id, debrief_id, text)
     except DebriefError as exc:
-        return redirect(request, debrief_url(debrief_id), error=_problem(exc))
+        return redirect(request, debrief_url(debrief_id), error=problem_text(exc))
     return redirect(request, debrief_url(debrief_id) + "#chat-form")
 
 
@@ -137,7 +137,7 @@ def retry(request: Request, debrief_id: str, recruiter: Acting, debriefs: Debrie
     try:
         debriefs.retry(recruiter.id, debrief_id)
     except DebriefError as exc:
-        return redirect(request, debrief_url(debrief_id), error=_problem(exc))
+        return redirect(request, debrief_url(debrief_id), error=problem_text(exc))
     return redirect(request, debrief_url(debrief_id))
 
 
@@ -156,11 +156,11 @@ def correct(
     try:
         outcome = debriefs.correct(recruiter.id, debrief_id, field, value)
     except DebriefError as exc:
-        return redirect(request, debrief_url(debrief_id) + "#record", error=_problem(exc))
+        return redirect(request, debrief_url(debrief_id) + "#record", error=problem_text(exc))
     return redirect(request, debrief_url(debrief_id) + "#record", notice=outcome.reply.splitlines()[0])
 
 
-def _problem(exc: DebriefError) -> str:
+def problem_text(exc: DebriefError) -> str:
     """The API's wording, minus its advice to call an endpoint: the page offers a button instead."""
     _status, detail = status_and_detail(exc)
     return detail.split(" Your message was kept")[0] + (" Your message was kept: retry it below."

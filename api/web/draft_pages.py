@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DebriefsDep, DraftsDep
 from api.models import DraftType
 from api.web import views
-from api.web.debrief_pages import _problem, debrief_url
+from api.web.debrief_pages import problem_text, debrief_url
 from api.web.render import page, redirect
 from api.web.session import Acting, SignedIn
 from assistant.drafting import KINDS
-from assistant.errors import DebriefError
+from assistant.core import DebriefError
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +36,7 @@ async def create_draft(
     try:
         draft = await run_in_threadpool(drafts.create, recruiter, debrief_id, type, instructions or None, spec)
     except DebriefError as exc:
-        return redirect(request, debrief_url(debrief_id) + "#drafts", error=_problem(exc))
+        return redirect(request, debrief_url(debrief_id) + "#drafts", error=problem_text(exc))
     return redirect(request, draft_url(debrief_id, draft.id))
 
 
@@ -60,7 +60,7 @@ def edit_draft(
     try:
         draft = drafts.edit(recruiter, debrief_id, draft_id, text)
     except DebriefError as exc:
-        return redirect(request, url, error=_problem(exc))
+        return redirect(request, url, error=problem_text(exc))
     return redirect(request, url, notice=f"Saved as version {len(draft.versions)}; the checks ran again.")
 
 
@@ -73,7 +73,7 @@ def approve_draft(
     try:
         drafts.approve(recruiter, debrief_id, draft_id, override_reason.strip() or None)
     except DebriefError as exc:
-        return redirect(request, url + "#decide", error=_problem(exc))
+        return redirect(request, url + "#decide", error=problem_text(exc))
     return redirect(request, url, notice="Approved. Nothing was sent: download it below and send it yourself.")
 
 
@@ -82,7 +82,7 @@ def discard_draft(request: Request, debrief_id: str, draft_id: str, recruiter: A
     try:
         drafts.discard(recruiter, debrief_id, draft_id)
     except DebriefError as exc:
-        return redirect(request, draft_url(debrief_id, draft_id), error=_problem(exc))
+        return redirect(request, draft_url(debrief_id, draft_id), error=problem_text(exc))
     return redirect(request, debrief_url(debrief_id) + "#drafts", notice="The draft was discarded.")
 
 

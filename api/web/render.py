@@ -7,13 +7,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from importlib.resources import files
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.web.session import csrf_token
-from assistant.replies import label, show
+from assistant.conversation import label, show
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(str(files("api") / "templates"))
 
 # No inline script or style anywhere: the pages load /static/app.js and /static/app.css only, so an
 # injected tag in candidate text could not run even if escaping failed.

@@ -12,7 +12,7 @@ from fastapi import Depends, Header, Request
 from api.deps import get_service
 from assistant.access import AccessDenied, Recruiter, hash_key
 from assistant.service import Service
-from assistant.settings import Settings
+from assistant.core import Settings
 
 SECRET_FILE = "web-session-secret"
 SESSION_ENDED = "Your session has expired or you signed out: sign in again with your API key."

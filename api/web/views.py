@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.debriefs import Debrief
-from assistant.drafts import DraftVersion
-from assistant.evidence import locate
-from assistant.lint import Finding
-from assistant.schema import FieldSpec, Kind, Record, specs_for
+from assistant.conversation import Debrief
+from assistant.drafting import DraftVersion
+from assistant.core import locate
+from assistant.compliance import Finding
+from assistant.core import FieldSpec, Kind, Record, specs_for
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Debrief's domain: debrief conversations, their records, the playbook and the drafts. Nothing here knows HTTP."""

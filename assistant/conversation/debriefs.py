@@ -1,0 +1,389 @@
+"""The debrief engine: open a debrief, take a recruiter's message, keep the record and transcript.
+
+Every entry point (API, CLI, evals, benchmarks) goes through this class, so what is measured is what
+recruiters get.
+"""
+
+from __future__ import annotations
+
+import builtins
+import queue
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from assistant.storage import owned_debrief
+from assistant.conversation.corrections import apply_correction
+from assistant.storage import erase_debrief
+from assistant.core import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
+from assistant.conversation.extraction import Extraction, Extractor, PastTurn
+from assistant.conversation.flows import Flow, load_flow
+from assistant.interviews import followups
+from assistant.playbook import GuidanceNote, GuidanceSource
+from assistant.conversation.recording import apply_updates
+from assistant.conversation.replies import compose
+from assistant.core import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
+from assistant.storage import DebriefRow, GuidanceRow, MessageRow, Store, as_utc
+
+PREFILLABLE = ("candidate_name", "role_title", "company")
+
+
+@dataclass
+class TurnOutcome:
+    reply: str
+    record: Record
+    applied: list[AppliedUpdate]
+    rejected: list[Rejection]
+    usage: dict[str, Any]
+    # Playbook advice that applies from this turn on and was not shown before.
+    guidance: list[GuidanceNote] = field(default_factory=list)
+    # The debrief's version once the turn is stored.
+    version: int = 0
+
+
+@dataclass
+class Message:
+    seq: int
+    role: str
+    text: str
+    status: str
+    created_at: datetime
+    details: dict[str, Any] | None = None
+
+
+@dataclass
+class Debrief:
+    id: str
+    kind: Side
+    record: Record
+    created_at: datetime
+    updated_at: datetime
+    transcript: list[Message] = field(default_factory=list)
+    # Bumped on every write: the ETag a client sends back as If-Match.
+    version: int = 1
+
+    @property
+    def question(self) -> str | None:
+        assistant = [m for m in self.transcript if m.role == "assistant"]
+        return assistant[-1].text if assistant else None
+
+
+# Events a streaming caller sees during a turn, before the outcome.
+ProgressEvent = tuple[str, dict[str, Any]]
+
+
+class Debriefs:
+    def __init__(
+        self, store: Store, extractor: Extractor, flows_dir: Path, max_message_chars: int = 8000,
+        history_block_turns: int = 0, guidance: GuidanceSource | None = None,
+    ) -> None:
+        self._store = store
+        self._extractor = extractor
+        self._flows_dir = flows_dir
+        self._max_chars = max_message_chars
+        self._block = history_block_turns
+        self._guidance = guidance
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def flow(self, kind: Side) -> Flow:
+        return load_flow(kind, self._flows_dir)
+
+    # --- opening, reading, erasing -------------------------------------------------------------
+
+    def open(self, recruiter_id: str, kind: str, prefill: dict[str, str | None] | None = None) -> Debrief:
+        if kind not in SIDES:
+            raise InvalidInput(f"kind must be one of {', '.join(SIDES)}, not {kind!r}")
+        side: Side = kind  # type: ignore[assignment]
+        record = Record(kind=side)
+        for name, value in (prefill or {}).items():
+            if name not in PREFILLABLE:
+                raise InvalidInput(f"{name} cannot be set when opening a debrief")
+            if value is not None and str(value).strip():
+                record.fields[name] = FieldValue(value=str(value).strip()[:300], evidence=[], source="form")
+        flow = self.flow(side)
+        topic = flow.next_topic(record, set())
+        self._refresh_progress(record, flow, set())
+        first = f"{flow.opening}\n{topic.ask if topic else flow.closing}"
+        with self._store.session() as s:
+            row = DebriefRow(
+                recruiter_id=recruiter_id, kind=side, record=record.model_dump(mode="json"),
+                flow_state={"asked": topic.id if topic else None, "answered": []},
+            )
+            row.messages.append(MessageRow(seq=0, role="assistant", text=first, status="done"))
+            s.add(row)
+            s.flush()
+            return _to_debrief(row)
+
+    def get(self, recruiter_id: str, debrief_id: str) -> Debrief:
+        with self._store.session() as s:
+            return _to_debrief(self._owned(s, recruiter_id, debrief_id))
+
+    def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
+        """Every playbook note shown in the debrief so far, oldest first."""
+        with self._store.session() as s:
+            return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
+
+    def list(self, recruiter_id: str) -> builtins.list[Debrief]:
+        with self._store.session() as s:
+            rows = s.scalars(
+                select(DebriefRow).where(DebriefRow.recruiter_id == recruiter_id)
+                .order_by(DebriefRow.updated_at.desc())
+            ).all()
+            return [_to_debrief(row, with_transcript=False) for row in rows]
+
+    def delete(self, recruiter_id: str, debrief_id: str) -> None:
+        """Erase the debrief everywhere (see assistant/erasure.py); a held one is refused (DebriefHeld)."""
+        with self._lock(debrief_id), self._store.session() as s:
+            erase_debrief(s, self._owned(s, recruiter_id, debrief_id), "request")
+
+    # --- turns -----------------------------------------------------------------------------------
+
+    def post_message(
+        self, recruiter_id: str, debrief_id: str, text: str, expected_version: int | None = None
+    ) -> TurnOutcome:
+        return _drain(self.stream_message(recruiter_id, debrief_id, text, stream=False,
+                                          expected_version=expected_version))
+
+    def retry(self, recruiter_id: str, debrief_id: str, expected_version: int | None = None) -> TurnOutcome:
+        return _drain(self.stream_retry(recruiter_id, debrief_id, stream=False, expected_version=expected_version))
+
+    def stream_message(
+        self, recruiter_id: str, debrief_id: str, text: str, stream: bool = True,
+        expected_version: int | None = None,
+    ) -> Iterator[ProgressEvent | TurnOutcome]:
+        """The turn as events: `accepted` once the message is stored, then `status` and (when
+        `stream`) `progress` while the model writes; the TurnOutcome last. With `expected_version`, the
+        turn is refused (StaleVersion) unless the debrief is still at that version."""
+        text = self._validated(text)
+        with self._lock(debrief_id):
+            with self._store.session() as s:
+                row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+                _check_version(row, expected_version)
+                if any(m.status == "pending" for m in row.messages):
+                    raise MessagePending(
+                        "the previous message is still waiting for the model: retry it first"
+                    )
+                # Kept before the model is called, so an endpoint failure loses nothing.
+                row.messages.append(
+                    MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
+                )
+                row.version += 1
+            yield ("accepted", {"debrief_id": debrief_id})
+            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
+        yield outcome
+
+    def stream_retry(
+        self, recruiter_id: str, debrief_id: str, stream: bool = True, expected_version: int | None = None
+    ) -> Iterator[ProgressEvent | TurnOutcome]:
+        with self._lock(debrief_id):
+            with self._store.session() as s:
+                row = self._owned(s, recruiter_id, debrief_id)
+                _check_version(row, expected_version)
+                if not any(m.status == "pending" for m in row.messages):
+                    raise NothingToRetry("no message is waiting for the model")
+            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
+        yield outcome
+
+    def _run_turn(
+        self, recruiter_id: str, debrief_id: str, stream: bool
+    ) -> Generator[ProgressEvent, None, TurnOutcome]:
+        with self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id)
+            debrief = _to_debrief(row)
+            state = dict(row.flow_state)
+            shown = {(g.collection, g.entry_id) for g in row.guidance}
+        flow = self.flow(debrief.kind)
+        pending = next(m for m in debrief.transcript if m.status == "pending")
+        recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
+        asked = flow.topic(state.get("asked") or "")
+        question = asked.ask if asked else None
+
+        yield ("status", {"stage": "reading", "message": "Reading your notes"})
+        started = time.perf_counter()
+        call = partial(
+            self._extractor.extract,
+            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text),
+        )
+        extraction = yield from (_streamed(call) if stream else _called(call))
+        elapsed = time.perf_counter() - started
+
+        record = debrief.record
+        gate = apply_updates(record, extraction.proposed, recruiter_texts)
+        answered = set(state.get("answered", []))
+        if asked:
+            answered.add(asked.id)
+        topic = flow.next_topic(record, answered)
+        self._refresh_progress(record, flow, answered)
+        reply = compose(gate.applied, gate.rejected, topic.ask if topic else None, flow.closing)
+        notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
+        usage = {
+            "llm_calls": 1,
+            "input_tokens": extraction.input_tokens,
+            "output_tokens": extraction.output_tokens,
+            "model_seconds": round(elapsed, 3),
+            "prompts": extraction.prompt_sha256,
+        }
+        with self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            message = next(m for m in row.messages if m.seq == pending.seq)
+            message.status = "done"
+            message.details = {
+                "applied": [u.model_dump(mode="json") for u in gate.applied],
+                "rejected": [r.model_dump(mode="json") for r in gate.rejected],
+                "question_before": question,
+                "usage": usage,
+            }
+            extra = followups(s, debrief_id, record, complete=topic is None, today=datetime.now(UTC).date())
+            reply = "\n".join([reply, *extra])
+            row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
+            row.record = record.model_dump(mode="json")
+            row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)
+            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.updated_at = datetime.now(UTC)
+            row.version += 1
+            version = row.version
+        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version)
+
+    def correct(self, recruiter_id: str, debrief_id: str, field: str, value: str) -> TurnOutcome:
+        """A value typed into the record panel: logged as a recruiter line and checked like a chat
+        correction (see assistant/corrections.py); no model call."""
+        with self._lock(debrief_id), self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            if any(m.status == "pending" for m in row.messages):
+                raise MessagePending("the previous message is still waiting for the model: retry it first")
+            debrief = _to_debrief(row)
+            record = debrief.record
+            text, gate = apply_correction(record, field, value)
+            flow = self.flow(debrief.kind)
+            state = dict(row.flow_state)
+            answered = set(state.get("answered", []))
+            asked = flow.topic(state.get("asked") or "")
+            topic = flow.next_topic(record, answered)
+            self._refresh_progress(record, flow, answered)
+            reply = compose(gate.applied, [], topic.ask if topic else None, flow.closing)
+            recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"] + [text]
+            shown = {(g.collection, g.entry_id) for g in row.guidance}
+            notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
+            seq = len(row.messages)
+            row.messages.append(MessageRow(seq=seq, role="recruiter", text=text, status="done", details={
+                "applied": [u.model_dump(mode="json") for u in gate.applied], "rejected": [],
+                "question_before": asked.ask if asked else None, "via": "form",
+            }))
+            row.messages.append(MessageRow(seq=seq + 1, role="assistant", text=reply))
+            row.record = record.model_dump(mode="json")
+            row.guidance.extend(_to_guidance_row(note, seq) for note in notes)
+            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.updated_at = datetime.now(UTC)
+            row.version += 1
+            version = row.version
+        return TurnOutcome(reply, record, gate.applied, [], {"llm_calls": 0}, notes, version)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _history(self, debrief: Debrief, before_seq: int) -> builtins.list[PastTurn]:
+        """Earlier turns the model sees: a window that moves in blocks, so that between block
+        boundaries each turn only appends to the previous prompt and the server's cache holds."""
+        if self._block == 0:
+            return []
+        turns = [
+            PastTurn((m.details or {}).get("question_before"), m.text)
+            for m in debrief.transcript
+            if m.role == "recruiter" and m.status == "done" and m.seq < before_seq
+        ]
+        start = max(0, (len(turns) // self._block) * self._block - self._block)
+        return turns[start:]
+
+    def _validated(self, text: Any) -> str:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidInput("message text is empty")
+        if len(text) > self._max_chars:
+            raise InvalidInput(f"message is {len(text)} characters; the limit is {self._max_chars}")
+        return text
+
+    @staticmethod
+    def _refresh_progress(record: Record, flow: Flow, answered: set[str]) -> None:
+        progress = flow.progress(record, answered)
+        record.completeness = progress.completeness
+        record.still_needed = progress.still_needed
+
+    def _owned(self, session: Any, recruiter_id: str, debrief_id: str, for_update: bool = False) -> DebriefRow:
+        return owned_debrief(session, recruiter_id, debrief_id, for_update)
+
+    def _lock(self, debrief_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(debrief_id, threading.Lock())
+
+
+def _check_version(row: DebriefRow, expected: int | None) -> None:
+    if expected is not None and row.version != expected:
+        raise StaleVersion(
+            f"the debrief is at version {row.version}, not {expected}: it changed since you read it. "
+            "GET it again and resend if your message still applies"
+        )
+
+
+def _called(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
+    return call()
+    yield  # a generator with no events, so both paths read alike in _run_turn
+
+
+def _streamed(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
+    """Run the model call in a worker thread and pass its progress on as it happens."""
+    events: queue.Queue[ProgressEvent | None] = queue.Queue()
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["extraction"] = call(on_progress=lambda n: events.put(("progress", {"chunks": n})))
+        except BaseException as exc:  # re-raised in the caller's thread below
+            result["error"] = exc
+        finally:
+            events.put(None)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while (event := events.get()) is not None:
+        yield event
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    return result["extraction"]
+
+
+def _drain(events: Iterator[ProgressEvent | TurnOutcome]) -> TurnOutcome:
+    for event in events:
+        if isinstance(event, TurnOutcome):
+            return event
+    raise RuntimeError("turn ended without an outcome")
+
+
+def _to_note(row: GuidanceRow) -> GuidanceNote:
+    return GuidanceNote(row.collection, row.entry_id, row.title, row.heading, row.file, row.text, row.reason)
+
+
+def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
+    # Cut to the column sizes: a recruiter's own document can have any title, and Postgres enforces them.
+    return GuidanceRow(
+        message_seq=message_seq, collection=note.collection[:32], entry_id=note.entry_id[:200],
+        title=note.title[:300], heading=note.heading[:300], file=note.file[:500], text=note.text,
+        reason=note.reason[:300],
+    )
+
+
+def _to_debrief(row: DebriefRow, with_transcript: bool = True) -> Debrief:
+    transcript = [
+        Message(m.seq, m.role, m.text, m.status, as_utc(m.created_at), m.details) for m in row.messages
+    ] if with_transcript else []
+    return Debrief(
+        id=row.id, kind=row.kind, record=Record.model_validate(row.record),  # type: ignore[arg-type]
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at), transcript=transcript,
+        version=row.version,
+    )

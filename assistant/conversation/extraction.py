@@ -1,0 +1,216 @@
+"""One structured model call per recruiter turn: the field updates the newest message states.
+
+The prompt is laid out for the model server's prefix cache: the instructions and tool definition are
+identical for every turn of every debrief of one side, earlier turns (when shown) are appended and never
+rewritten, and only the newest message is new each turn. The record so far is not shown: it grows with
+every turn, so reading it made late turns slower, and a correction restates its field anyway ("notice
+is 3 months not 1"); the code, not the model, replaces the old value (assistant/recording.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+
+from assistant.model import Breaker
+from assistant.core import ModelOutputInvalid, ModelUnavailable
+from assistant.core import PromptLibrary
+from assistant.model import Redactor
+from assistant.core import ProposedUpdate, Side, specs_for
+
+TOOL_NAME = "record_updates"
+MAX_UPDATES = 16
+
+
+@dataclass(frozen=True)
+class PastTurn:
+    question_before: str | None  # what the assistant had asked when the recruiter wrote this
+    message: str
+
+
+@dataclass
+class Extraction:
+    proposed: list[ProposedUpdate]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    prompt_sha256: dict[str, str] = field(default_factory=dict)
+
+
+def update_tool(side: Side) -> dict[str, Any]:
+    """The tool the model must call, in OpenAI's function format; flat so the grammar stays small."""
+    keys = [spec.key for spec in specs_for(side)]
+    return {
+        "type": "function",
+        "function": {
+            "name": TOOL_NAME,
+            "description": "Record the facts stated in the recruiter's newest message.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "updates": {
+                        "type": "array",
+                        "maxItems": MAX_UPDATES,
+                        "items": {
+                            "type": "object",
+                            # Quote first: a small model copies the words, then labels them, and
+                            # mislabels far less than when it picks a field and then hunts for words.
+                            # Objects, not [quote, field, value] arrays: the keys are two thirds of
+                            # what the model writes, and arrays wrote a third fewer tokens on the eval
+                            # gate, but the 1.5B model labelled worse (micro-F1 0.541 to 0.497).
+                            "properties": {
+                                "quote": {"type": "string"},
+                                "field": {"type": "string", "enum": keys},
+                                # Optional: for text fields the quote is the value, which halves the
+                                # tokens a slow CPU has to write.
+                                "value": {"type": "string"},
+                            },
+                            "required": ["quote", "field"],
+                        },
+                    }
+                },
+                "required": ["updates"],
+            },
+        },
+    }
+
+
+def _escape(message: str) -> str:
+    # The message sits between <message> tags; it must not be able to close them.
+    return message.replace("<message>", "<message >").replace("</message>", "</message >")
+
+
+class Extractor:
+    def __init__(
+        self, chat_model: BaseChatModel, prompts: PromptLibrary, breaker: Breaker | None = None,
+        redact: bool = False,
+    ) -> None:
+        """`breaker` fails turns fast while the endpoint is down; `redact` keeps contact details out of
+        prompts sent off this machine (see assistant/redaction.py)."""
+        self._prompts = prompts
+        self._breaker = breaker
+        self._redact = redact
+        self._bound = {
+            side: chat_model.bind_tools([update_tool(side)], tool_choice=TOOL_NAME)
+            for side in ("candidate", "client")
+        }
+
+    def build_messages(
+        self, side: Side, history: list[PastTurn], newest: PastTurn
+    ) -> tuple[list[BaseMessage], dict[str, str]]:
+        """Earlier turns are rendered exactly as they were when each was the newest, so the server's
+        cached prefix runs up to the end of the previous message."""
+        system = self._prompts.render("extraction_system.j2", side=side, specs=specs_for(side))
+        messages: list[BaseMessage] = [SystemMessage(system.text)]
+        hashes = {system.name: system.template_sha256}
+        for turn in [*history, newest]:
+            rendered = self._prompts.render(
+                "extraction_message.j2", question=turn.question_before, message=_escape(turn.message)
+            )
+            messages.append(HumanMessage(rendered.text))
+            hashes[rendered.name] = rendered.template_sha256
+        return messages, hashes
+
+    def warm_up(self, side: Side) -> None:
+        """Have the server read the fixed part of the prompt (instructions, fields, tool) once, so the
+        first recruiter turn reuses it from the server's cache instead of waiting for a cold read."""
+        messages, _ = self.build_messages(side, [], PastTurn(None, ""))
+        self._bound[side].invoke(messages, extra_body={"max_tokens": 1})
+
+    def extract(
+        self,
+        side: Side,
+        history: list[PastTurn],
+        newest: PastTurn,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Extraction:
+        """One model call. With `on_progress` the answer is streamed and each chunk reported."""
+        messages, hashes = self.build_messages(side, history, newest)
+        # Quotes come back with the originals restored, so the evidence gate checks the recruiter's words.
+        redactor = Redactor() if self._redact else None
+        if redactor:
+            messages = redactor.redact_messages(messages)
+        model = self._bound[side]
+        usage: dict[str, Any]
+        try:
+            with self._breaker.call() if self._breaker else nullcontext():
+                if on_progress is None:
+                    reply = model.invoke(messages)
+                    assert isinstance(reply, AIMessage)
+                    args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
+                else:
+                    args, usage = _stream_arguments(model.stream(messages), on_progress)
+        except (ModelOutputInvalid, ModelUnavailable):
+            raise
+        except Exception as exc:  # the client raises many transport types; all mean the same here
+            raise ModelUnavailable(str(exc)) from exc
+        if redactor:
+            args = redactor.restore(args)
+        return Extraction(
+            proposed=_parse_updates(args),
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            prompt_sha256=hashes,
+        )
+
+
+def tool_arguments(reply: AIMessage, tool_name: str = TOOL_NAME) -> Any:
+    """The arguments of the forced call to `tool_name`."""
+    calls = [call for call in reply.tool_calls if call["name"] == tool_name]
+    if calls:
+        return calls[0]["args"]
+    # Some servers put the forced call's arguments in the content instead of tool_calls.
+    if isinstance(reply.content, str) and reply.content.strip():
+        try:
+            return json.loads(reply.content)
+        except json.JSONDecodeError:
+            pass
+    raise ModelOutputInvalid(f"the model did not call {tool_name}")
+
+
+def _stream_arguments(
+    chunks: Iterator[BaseMessage], on_progress: Callable[[int], None]
+) -> tuple[Any, dict[str, Any]]:
+    """Join the streamed call's argument text ourselves: llama.cpp repeats the tool's name and id in
+    every chunk, which generic chunk merging would concatenate into a name that matches nothing."""
+    arguments: list[str] = []
+    content: list[str] = []
+    usage: dict[str, Any] = {}
+    count = 0
+    for chunk in chunks:
+        if not isinstance(chunk, AIMessageChunk):
+            # Models without streaming support answer in one whole message.
+            assert isinstance(chunk, AIMessage)
+            return tool_arguments(chunk), dict(chunk.usage_metadata or {})
+        count += 1
+        on_progress(count)
+        arguments.extend(part["args"] or "" for part in chunk.tool_call_chunks if part.get("args"))
+        if isinstance(chunk.content, str):
+            content.append(chunk.content)
+        if chunk.usage_metadata:
+            usage = dict(chunk.usage_metadata)
+    raw = "".join(arguments) or "".join(content)
+    try:
+        args = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ModelOutputInvalid(f"the streamed arguments are not JSON: {exc}") from exc
+    # Servers that do not report usage when streaming: each chunk carries about one output token.
+    usage.setdefault("output_tokens", count)
+    return args, usage
+
+
+def _parse_updates(args: Any) -> list[ProposedUpdate]:
+    raw_updates = args.get("updates", []) if isinstance(args, dict) else []
+    updates = []
+    for raw in raw_updates[:MAX_UPDATES]:
+        if not isinstance(raw, dict):
+            continue
+        updates.append(ProposedUpdate(
+            field=str(raw.get("field", "")), value=str(raw.get("value", "")), quote=str(raw.get("quote", ""))
+        ))
+    return updates

@@ -1,0 +1,198 @@
+"""Apply the model's proposed updates to the record, through the evidence gate.
+
+Nothing the model proposes is trusted: the field must belong to this side, the value must parse as
+the field's type and range, and the quote must stand in the recruiter's own words, outside any
+pasted passage that tries to instruct the assistant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.compliance import JUDGEMENT_FIELDS, flag_for
+from assistant.core.plain_text import clean
+from assistant.core import Located, locate, normalise
+from assistant.core import SPECS_BY_KEY, AppliedUpdate, FieldSpec, FieldValue, Kind, ProposedUpdate, Record, Rejection
+from assistant.conversation.untrusted import overlaps, untrusted_spans
+from assistant.core import InvalidValue, parse_currency, parse_value
+
+_STATES_A_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|grand|million)\b",
+    re.IGNORECASE,
+)
+
+
+_PROPER_NAMES = {"candidate_name", "company"}
+# Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
+_IDENTITY = {"candidate_name", "company", "role_title"}
+SHOWN_WORDS = 4
+
+
+@dataclass
+class GateResult:
+    applied: list[AppliedUpdate] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list[str]) -> GateResult:
+    """Mutates `record` with every update that passes the gate; reports the rest."""
+    result = GateResult()
+    spans_by_message = [untrusted_spans(text) for text in messages]
+    for update in proposed:
+        reason = _apply_one(record, update, messages, spans_by_message, result)
+        if reason:
+            result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
+                                             reason=reason))
+    return result
+
+
+_CLAUSE_BREAK = re.compile(r"[,;!?\n(){}\[\]\"]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
+
+
+def _rating_stated(
+    spec: FieldSpec, value: str, located: Located, messages: list[str], untrusted: list[tuple[int, int]]
+) -> Located | None:
+    """A small model often quotes the words around a rating ("he is keen") and puts the rating itself
+    ("4") only in the value. When that rating is written exactly once in the same message, outside
+    pasted instructions, the clause holding it is the evidence; otherwise the update stays unsupported.
+    Ratings only: a bare figure for money ("1") would read as 1,000."""
+    figure = value.strip()
+    if not figure or not _STATES_A_NUMBER.search(figure) or len(figure) > 12:
+        return None
+    text = messages[located.message_index]
+    found = list(re.finditer(rf"(?<![\w.]){re.escape(figure)}(?!\w|\.\d)", text, re.IGNORECASE))
+    if len(found) != 1 or overlaps(found[0].span(), untrusted):
+        return None
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    start = max((b.end() for b in breaks if b.end() <= found[0].start()), default=0)
+    end = min((b.start() for b in breaks if b.start() >= found[0].end()), default=len(text))
+    clause = locate(text[start:end].strip(), [text])
+    try:
+        same = clause is not None and parse_value(spec, clause.text) == parse_value(spec, figure)
+    except InvalidValue:
+        return None
+    return Located(located.message_index, clause.start, clause.end, clause.text) if clause and same else None
+
+
+def _as_shown(value: str, messages: list[str]) -> str:
+    """A turned-down value is echoed to the recruiter: their own words, or a short figure or choice. A
+    long value from nowhere is cut short and stripped of links, so the reply cannot carry what the
+    model was told to say instead (its instructions, a link, a message of someone else's)."""
+    value = " ".join(value.split())
+    if any(normalise(value) in normalise(text) for text in messages):
+        return value
+    value = clean(value)[0]
+    words = value.split()
+    return value if len(words) <= SHOWN_WORDS else " ".join(words[:SHOWN_WORDS]) + "…"
+
+
+def _apply_one(
+    record: Record,
+    update: ProposedUpdate,
+    messages: list[str],
+    spans_by_message: list[list[tuple[int, int]]],
+    result: GateResult,
+) -> str | None:
+    spec = SPECS_BY_KEY.get(update.field)
+    if spec is None or record.kind not in spec.sides:
+        return "not a field of this debrief"
+    located = locate(update.quote, messages)
+    if located is None:
+        return "quote not found in your messages"
+    if overlaps((located.start, located.end), spans_by_message[located.message_index]):
+        return "quote comes from pasted text that gives instructions"
+    if spec.kind in (Kind.MONEY, Kind.INTEREST) and not _STATES_A_NUMBER.search(located.text):
+        stated = None if spec.kind is Kind.MONEY else _rating_stated(
+            spec, update.value, located, messages, spans_by_message[located.message_index])
+        if stated is None:
+            return "quote states no figure"
+        located = stated
+    quote = located.text
+    raw = update.value.strip()
+    if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):
+        # A text value must be the recruiter's own words: a trimmed part of the quote, or the quote.
+        raw = ""
+    try:
+        value = parse_value(spec, raw or quote)
+    except InvalidValue as exc:
+        return str(exc)
+    if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
+        value = value.title()
+
+    if spec.parent:
+        _set_sub_field(record, spec.parent, spec.name, value, quote, result)
+        if spec.kind is Kind.MONEY:
+            _infer_currency(record, spec.parent, quote, result)
+        return None
+
+    if spec.name == "compliance_flags":
+        value = flag_for(str(value)) or value
+    elif spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
+        flag = flag_for(str(value))
+        if flag:
+            _append(record, "compliance_flags", flag, quote, result)
+            # A judgement must not carry the remark as a reason; and a remark is never a stage or a
+            # notice period, whatever field the model chose, so such a field stays as it was.
+            if spec.name in JUDGEMENT_FIELDS or spec.kind is Kind.TEXT:
+                return None
+    if spec.kind is Kind.TEXT_LIST:
+        if len(str(value).split()) < 2 and len(str(value)) < 8:
+            return "too short to mean anything on its own"
+        _append(record, spec.name, value, quote, result)
+        return None
+
+    current = record.fields.get(spec.name)
+
+    previous = current.value if current else None
+    if previous == value:
+        if current and quote not in current.evidence:
+            current.evidence.append(quote)
+        return None
+    # A changed scalar is a correction: the old quotes supported the old value, not this one.
+    record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
+    result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
+    return None
+
+
+def _append(record: Record, name: str, value: object, quote: str, result: GateResult) -> None:
+    current = record.fields.get(name)
+    items = list(current.value) if current and isinstance(current.value, list) else []
+    if any(str(v).lower() == str(value).lower() for v in items):
+        return  # already known; a repeat is not news
+    evidence = list(current.evidence) if current else []
+    record.fields[name] = FieldValue(value=[*items, value], evidence=_add(evidence, quote))
+    result.applied.append(AppliedUpdate(field=name, value=value, quote=quote))
+
+
+def _add(evidence: list[str], quote: str) -> list[str]:
+    return evidence if quote in evidence else [*evidence, quote]
+
+
+def _set_sub_field(
+    record: Record, parent: str, name: str, value: object, quote: str, result: GateResult
+) -> None:
+    current = record.fields.get(parent)
+    values = dict(current.value) if current and isinstance(current.value, dict) else {}
+    evidence = list(current.evidence) if current else []
+    previous = values.get(name)
+    if previous == value:
+        return
+    values[name] = value
+    record.fields[parent] = FieldValue(value=values, evidence=_add(evidence, quote))
+    result.applied.append(
+        AppliedUpdate(field=f"{parent}.{name}", value=value, quote=quote, corrected_from=previous)
+    )
+
+
+def _infer_currency(record: Record, parent: str, quote: str, result: GateResult) -> None:
+    """'£95,000' states its currency; take it from the recruiter's words when none is recorded."""
+    values = record.fields[parent].value
+    if values.get("currency"):
+        return
+    try:
+        currency = parse_currency(quote)
+    except InvalidValue:
+        return
+    _set_sub_field(record, parent, "currency", currency, quote, result)

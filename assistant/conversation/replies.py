@@ -1,0 +1,42 @@
+"""What the assistant says back after a turn: what it captured, what it left out, what it asks next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.core import AppliedUpdate, Rejection
+
+
+def label(field: str) -> str:
+    return field.replace(".", " ").replace("_", " ")
+
+
+def show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and value >= 1000:
+        return f"{value:,}"
+    return str(value)
+
+
+def _captured_line(update: AppliedUpdate) -> str:
+    if update.field == "candidate_interest":
+        text = f"interest {update.value}/5"
+    else:
+        text = f"{label(update.field)}: {show(update.value)}"
+    if update.corrected_from is not None:
+        text += f" (was {show(update.corrected_from)})"
+    return text
+
+
+def compose(applied: list[AppliedUpdate], rejected: list[Rejection], question: str | None, closing: str) -> str:
+    lines = []
+    if applied:
+        lines.append("Captured: " + "; ".join(_captured_line(u) for u in applied) + ".")
+    else:
+        lines.append("Nothing new to record from that.")
+    if rejected:
+        left_out = "; ".join(f"{label(r.field)} \u201c{r.value}\u201d ({r.reason})" for r in rejected)
+        lines.append(f"Left out: {left_out}.")
+    lines.append(question if question else closing)
+    return "\n".join(lines)

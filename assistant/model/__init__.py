@@ -1,0 +1,24 @@
+"""The chat model: an OpenAI-compatible endpoint or the embedded llama.cpp server, the circuit breaker, redaction."""
+
+from __future__ import annotations
+
+from assistant.model.breaker import Breaker
+from assistant.model.embedded import EmbeddedServer, ModelFileError, ServerOptions, ensure_model_file, model_package
+from assistant.model.llm import Endpoint, ModelRuntime, base_url_of, chat_model, is_endpoint_fault
+from assistant.model.redaction import Redactor, should_redact
+
+__all__ = [
+    "Breaker",
+    "EmbeddedServer",
+    "Endpoint",
+    "ModelFileError",
+    "ModelRuntime",
+    "Redactor",
+    "ServerOptions",
+    "base_url_of",
+    "chat_model",
+    "ensure_model_file",
+    "is_endpoint_fault",
+    "model_package",
+    "should_redact",
+]

@@ -1,0 +1,40 @@
+"""Where debriefs live: the database, the hash-chained audit log, erasure and retention."""
+
+from __future__ import annotations
+
+from assistant.storage import audit
+from assistant.storage.erasure import Erased, Erasure, erase_debrief
+from assistant.storage.ownership import owned_debrief, owned_interview
+from assistant.storage.store import (
+    DebriefRow,
+    DraftRow,
+    DraftVersionRow,
+    GuidanceRow,
+    IdempotencyRow,
+    InterviewDebriefRow,
+    InterviewRow,
+    MessageRow,
+    RecruiterRow,
+    Store,
+    as_utc,
+)
+
+__all__ = [
+    "DebriefRow",
+    "DraftRow",
+    "DraftVersionRow",
+    "Erased",
+    "Erasure",
+    "GuidanceRow",
+    "IdempotencyRow",
+    "InterviewDebriefRow",
+    "InterviewRow",
+    "MessageRow",
+    "RecruiterRow",
+    "Store",
+    "as_utc",
+    "audit",
+    "erase_debrief",
+    "owned_debrief",
+    "owned_interview",
+]

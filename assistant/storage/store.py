@@ -1,0 +1,334 @@
+"""Persistence: recruiters, debriefs, their transcripts and interviews, in SQLite by default or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateColumn
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; everything stored here is UTC, so say so (an
+    ISO time without an offset is not an RFC 3339 date-time, and clients would read it as local time)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RecruiterRow(Base):
+    __tablename__ = "recruiters"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DebriefRow(Base):
+    __tablename__ = "debriefs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    recruiter_id: Mapped[str] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Flow state: the topic last asked and the topics already answered.
+    flow_state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # Bumped on every write, so a client can say which state its edit was based on (ETag / If-Match).
+    # A server default, so the column can be added to a database made before it existed.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    messages: Mapped[list[MessageRow]] = relationship(
+        back_populates="debrief", cascade="all, delete-orphan", order_by="MessageRow.seq"
+    )
+    guidance: Mapped[list[GuidanceRow]] = relationship(
+        cascade="all, delete-orphan", order_by="GuidanceRow.id"
+    )
+
+
+class MessageRow(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))  # recruiter | assistant
+    text: Mapped[str] = mapped_column(Text)
+    # recruiter messages: "pending" until the model has read them, then "done".
+    status: Mapped[str] = mapped_column(String(16), default="done")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    debrief: Mapped[DebriefRow] = relationship(back_populates="messages")
+
+
+class GuidanceRow(Base):
+    """Playbook advice shown in a debrief. A table of its own (not a column) so that create_all adds it
+    to an existing database too, and so each entry is shown once per debrief."""
+
+    __tablename__ = "guidance"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    # The recruiter message after which it was shown.
+    message_seq: Mapped[int] = mapped_column(Integer)
+    collection: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    heading: Mapped[str] = mapped_column(String(300))
+    file: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class DraftRow(Base):
+    """A draft written for a debrief: its versions, its state and the recruiter who decided on it."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | edited | approved | discarded
+    # Who wrote version 1: the model's name, or "template" when the fallback wrote it.
+    author: Mapped[str] = mapped_column(String(200))
+    prompt_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    original_spec: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the recruiter must know about how the draft was written (left-out remarks, fallback, ...).
+    notices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    versions: Mapped[list[DraftVersionRow]] = relationship(
+        cascade="all, delete-orphan", order_by="DraftVersionRow.number"
+    )
+
+
+class DraftVersionRow(Base):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    # "model", "template" or the id of the recruiter who edited it.
+    author: Mapped[str] = mapped_column(String(200))
+    # The checks of this version's text: grounding, lint and disclosure findings, job-spec redline.
+    review: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class AuditRow(Base):
+    """One event in a debrief's hash-chained audit log. No foreign key to the debrief: the log must
+    outlive an erased debrief (with its personal details removed)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("debrief_id", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    debrief_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    # ISO text, not a DateTime: the hash covers it, and it must read back byte for byte on every database.
+    at: Mapped[str] = mapped_column(String(40))
+    recruiter_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(40))
+    draft_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The chain covers the details' hash, not the details: erasing a candidate's data empties the
+    # details (they hold draft text) and leaves the chain verifiable.
+    details_sha256: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class InterviewRow(Base):
+    """One meeting between a candidate and a client; its debriefs are linked through InterviewDebriefRow."""
+
+    __tablename__ = "interviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    recruiter_id: Mapped[str] = mapped_column(ForeignKey("recruiters.id"), index=True)
+    candidate_name: Mapped[str] = mapped_column(String(300))
+    role_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    company: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    stage: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    held_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    debriefs: Mapped[list[InterviewDebriefRow]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan", order_by="InterviewDebriefRow.side"
+    )
+
+
+class InterviewDebriefRow(Base):
+    """Links a debrief to its interview. A table of its own rather than a column on debriefs, so that
+    create_all adds it to an existing database. The keys hold the rules: one debrief per side of an
+    interview, and a debrief in at most one interview."""
+
+    __tablename__ = "interview_debriefs"
+    __table_args__ = (UniqueConstraint("debrief_id", name="uq_interview_debriefs_debrief"),)
+    interview_id: Mapped[str] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Erasing a debrief erases its link too, so the interview shows that side as missing again.
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    interview: Mapped[InterviewRow] = relationship(back_populates="debriefs")
+    debrief: Mapped[DebriefRow] = relationship()
+
+
+class LegalHoldRow(Base):
+    """A debrief kept from erasure (retention, a candidate's erasure request, DELETE) while a legal claim
+    needs it. A table of its own rather than a column on debriefs, so create_all adds it to an existing
+    database; the row's presence is the hold."""
+
+    __tablename__ = "legal_holds"
+    debrief_id: Mapped[str] = mapped_column(ForeignKey("debriefs.id", ondelete="CASCADE"), primary_key=True)
+    recruiter_id: Mapped[str] = mapped_column(String(36))
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class IdempotencyRow(Base):
+    """The first answer to a request sent with an Idempotency-Key, replayed when the same request comes
+    again. Keyed by recruiter too: one recruiter's key never reaches another's answer."""
+
+    __tablename__ = "idempotency_keys"
+    recruiter_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # SHA-256 of method, path and body: the same key sent with another request is refused.
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    # The debrief the request was about, so erasing the debrief erases the answers that quote it.
+    debrief_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    state: Mapped[str] = mapped_column(String(16))  # running | done
+    # Who is running it; a takeover after a crash changes it, so a late finisher cannot overwrite.
+    token: Mapped[str] = mapped_column(String(36))
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[Any] = mapped_column(JSON, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def add_missing_columns(bind: Connection | Engine) -> list[str]:
+    """Bring a database made before migrations existed up to the baseline revision: create_all makes the
+    missing tables, and the columns an earlier version lacked are added (only nullable ones or ones with a
+    server default can be). Returns "table.column" for each one added."""
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            return add_missing_columns(connection)
+    connection = bind
+    Base.metadata.create_all(connection)
+    added = []
+    for table in Base.metadata.sorted_tables:
+        present = {c["name"] for c in inspect(connection).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable and column.server_default is None:
+                raise RuntimeError(f"{table.name}.{column.name} needs a server default to be added to a filled table")
+            ddl = CreateColumn(column).compile(dialect=connection.dialect)
+            connection.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        in_memory = path in ("", ":memory:") or url in ("sqlite://", "sqlite:///:memory:")
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=StaticPool if in_memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" below open transactions, instead of the driver's deferred BEGIN.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if not in_memory:
+                # WAL + full sync: an acknowledged turn survives a crash of the process.
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=FULL")
+            # Erased debriefs are overwritten on disk, not just unlinked from the b-tree.
+            cursor.execute("PRAGMA secure_delete=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # A deferred transaction that reads and then writes fails at once with "database is locked"
+            # when another writer got there first; taking the write lock up front makes it wait instead.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        # Imported here: the migrations read the tables this module defines.
+        from assistant.storage.migrations import migrate
+
+        self.engine = make_engine(url)
+        migrate(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def recruiter_by_key_hash(self, key_sha256: str) -> RecruiterRow | None:
+        with self.session() as s:
+            return s.scalar(select(RecruiterRow).where(RecruiterRow.key_sha256 == key_sha256))
+
+    def count_recruiters(self) -> int:
+        with self.session() as s:
+            return len(s.scalars(select(RecruiterRow.id)).all())
+
+    def upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:
+        try:
+            return self._upsert_recruiter(name, key_sha256)
+        except IntegrityError:
+            # Workers starting together with the same DEBRIEF_API_KEYS: another one inserted this name
+            # between our look-up and our insert. The name is there now, so this time it is an update.
+            return self._upsert_recruiter(name, key_sha256)
+
+    def _upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:
+        with self.session() as s:
+            row = s.scalar(select(RecruiterRow).where(RecruiterRow.name == name))
+            if row is None:
+                row = RecruiterRow(name=name, key_sha256=key_sha256)
+                s.add(row)
+            else:
+                row.key_sha256 = key_sha256
+            s.flush()
+            return row

@@ -1,0 +1,1 @@
+"""The recruiting playbook: markdown entries, shipped as package data and ingested into Chroma."""

@@ -1,0 +1,60 @@
+import pytest
+
+from assistant.core.schema import SPECS_BY_KEY
+from assistant.core.values import (
+    InvalidValue,
+    parse_amount,
+    parse_choice,
+    parse_currency,
+    parse_interest,
+    parse_value,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("120k", 120_000), ("£95,000", 95_000), ("one-twenty", 120_000), ("95-100k", 95_000),
+        ("$140k base", 140_000), ("85", 85_000), ("1.2m", 1_200_000), ("ninety five grand", 95_000),
+        ("110,000 EUR", 110_000), ("€72.5k", 72_500),
+    ],
+)
+def test_amounts_are_read_the_way_recruiters_write_them(text: str, amount: int) -> None:
+    assert parse_amount(text) == amount
+
+
+def test_text_without_a_figure_is_not_an_amount() -> None:
+    with pytest.raises(InvalidValue):
+        parse_amount("competitive")
+
+
+@pytest.mark.parametrize(("text", "code"), [("£95,000", "GBP"), ("$140k", "USD"), ("eur", "EUR"), ("80 quid", "GBP")])
+def test_currency(text: str, code: str) -> None:
+    assert parse_currency(text) == code
+
+
+@pytest.mark.parametrize(("text", "score"), [("4", 4), ("4/5", 4), ("8/10", 4), ("three", 3), ("5 out of 5", 5)])
+def test_interest_scores(text: str, score: int) -> None:
+    assert parse_interest(text) == score
+
+
+@pytest.mark.parametrize("text", ["12", "0", "7/5", "very"])
+def test_interest_outside_one_to_five_is_refused(text: str) -> None:
+    with pytest.raises(InvalidValue):
+        parse_interest(text)
+
+
+def test_choices_accept_common_wordings_and_refuse_others() -> None:
+    decision = SPECS_BY_KEY["decision"]
+    assert parse_choice("Rejected", decision.choices) == "reject"
+    assert parse_choice("next round", decision.choices) == "advance"
+    with pytest.raises(InvalidValue):
+        parse_choice("banana", decision.choices)
+
+
+def test_booleans() -> None:
+    spec = SPECS_BY_KEY["competing_offers"]
+    assert parse_value(spec, "yes") is True
+    assert parse_value(spec, "No") is False
+    with pytest.raises(InvalidValue):
+        parse_value(spec, "perhaps")
