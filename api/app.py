@@ -14,8 +14,8 @@ from api import errors, web
 from api.body_limit import BodyLimit
 from api.models import Problem
 from api.routes import candidates, debriefs, drafts, interviews, playbook
-from assistant.service import Service
 from assistant.core import get_settings
+from assistant.service import Service
 
 log = logging.getLogger("debrief")
 

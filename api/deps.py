@@ -7,14 +7,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from assistant.access import AccessDenied, Recruiter
-from assistant.conversation import Debriefs
+from assistant.access import AccessDenied, Recruiter, Replays
+from assistant.conversation import Debriefs, Interviews
 from assistant.drafting import Drafts
-from assistant.storage import Erasure
-from assistant.access import Replays
-from assistant.conversation import Interviews
 from assistant.playbook import Playbook
 from assistant.service import Service
+from assistant.storage import Erasure
 
 _bearer = HTTPBearer(auto_error=False, description="A recruiter API key")
 

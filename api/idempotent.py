@@ -16,8 +16,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.errors import status_and_detail
-from assistant.core import DebriefError, InvalidInput
 from assistant.access import Answer, Claim, Replays, request_fingerprint
+from assistant.core import DebriefError, InvalidInput
 
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", max_length=200,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.interviews import Mismatch
 from assistant.core import AppliedUpdate, Record, Rejection
+from assistant.interviews import Mismatch
 
 
 class OpenDebrief(BaseModel):

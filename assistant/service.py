@@ -7,25 +7,13 @@ import threading
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.access import Keys
-from assistant.model import Breaker
-from assistant.conversation import Debriefs
-from assistant.drafting import DraftWriter
-from assistant.drafting import Drafts
-from assistant.storage import Erasure
-from assistant.core import DebriefError
-from assistant.conversation import Extractor
-from assistant.playbook import PlaybookGuidance
-from assistant.access import Replays
-from assistant.conversation import Interviews
-from assistant.model import ModelRuntime, base_url_of, chat_model, is_endpoint_fault
-from assistant.playbook import Playbook
-from assistant.core import PromptLibrary
-from assistant.access import Quota
-from assistant.model import should_redact
-from assistant.core import SIDES
-from assistant.core import Settings
-from assistant.storage import Store
+from assistant.access import Keys, Quota, Replays
+from assistant.conversation import Debriefs, Extractor, Interviews
+from assistant.core import SIDES, DebriefError, PromptLibrary, Settings
+from assistant.drafting import Drafts, DraftWriter
+from assistant.model import Breaker, ModelRuntime, base_url_of, chat_model, is_endpoint_fault, should_redact
+from assistant.playbook import Playbook, PlaybookGuidance
+from assistant.storage import Erasure, Store
 
 log = logging.getLogger("debrief")
 

@@ -10,6 +10,7 @@ draft and to its first words, output tokens, tokens per second, and how often th
 for the model's draft. Without
 --base-url the embedded model is started (on DEBRIEF_EMBEDDED_PORT) and stopped afterwards.
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -23,17 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from rich.console import Console
+from rich.table import Table
 
-from assistant.drafting import DraftKind  # noqa: E402
-from assistant.drafting import Draft  # noqa: E402
-from assistant.model import Endpoint, ModelRuntime, chat_model  # noqa: E402
-from assistant.core import Record  # noqa: E402
-from assistant.service import Service  # noqa: E402
-from assistant.core import get_settings  # noqa: E402
-from assistant.storage import DebriefRow, Store  # noqa: E402
-from evals.datasets import load_draft_fixture  # noqa: E402
+from assistant.core import (
+    Record,
+    get_settings,
+)
+from assistant.drafting import (
+    Draft,
+    DraftKind,
+)
+from assistant.model import Endpoint, ModelRuntime, chat_model
+from assistant.service import Service
+from assistant.storage import DebriefRow, Store
+from evals.datasets import load_draft_fixture
 
 NAMES = ("Sam Patel", "Aisha Karimi", "Tom Okafor", "Lena Park")
 ROLES = ("senior platform engineer", "platform engineer", "site reliability engineer", "cloud engineer")

@@ -7,6 +7,7 @@ turns the overhead above the stub's delay (what the API itself adds: storage, gu
     .venv/bin/python bench/load.py [--recruiters 50] [--turns 8] [--delay-ms 200] [--workers 2]
         [--embedder hash] [--database-url postgresql+psycopg://...] [--chroma-url http://...]
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -27,10 +28,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.access import hash_key, new_key  # noqa: E402
-from bench.stub_app import NOTES  # noqa: E402
-from tests.stand_in_model import StandInModel  # noqa: E402
-from tests.throwaway_servers import free_port  # noqa: E402
+from tests.stand_in_model import StandInModel
+from tests.throwaway_servers import free_port
+
+from assistant.access import hash_key, new_key
+from bench.stub_app import NOTES
 
 
 @dataclass

@@ -8,6 +8,7 @@ the real model's size (384), since embedding 10,000 passages with the real model
 and says nothing about search speed. Queries are the retrieval eval's situations, embedded by the real
 model (DEBRIEF_EMBEDDER), so the figures include what a recruiter's search costs end to end.
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -23,12 +24,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.playbook import PassageIndex, open_client  # noqa: E402
-from assistant.playbook import HashingEmbedder, make_embedder  # noqa: E402
-from assistant.playbook import discover, read_entry  # noqa: E402
-from assistant.playbook import ingest  # noqa: E402
-from assistant.core import get_settings  # noqa: E402
-from evals.retrieval import load_situations  # noqa: E402
+from assistant.core import get_settings
+from assistant.playbook import (
+    HashingEmbedder,
+    PassageIndex,
+    discover,
+    ingest,
+    make_embedder,
+    open_client,
+    read_entry,
+)
+from evals.retrieval import load_situations
 
 SECTIONS = 5
 

@@ -8,6 +8,7 @@ Settings compared: threads 1 and 2 at the default batch and context; batch 64, 2
 4,096 and 8,192. Read and write speeds come from the server's own timing lines; the turn is a real
 candidate message through the product's extractor. A script that prints figures, not a test.
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -26,14 +27,15 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
-from assistant.conversation import Extractor, PastTurn  # noqa: E402
-from assistant.model import Endpoint, chat_model  # noqa: E402
-from assistant.core import PromptLibrary  # noqa: E402
-from assistant.core import Settings  # noqa: E402
-from bench.prompt_reuse import PROMPT_EVAL  # noqa: E402
-from bench.turn_latency import free_port, machine  # noqa: E402
-from evals.datasets import load_cases  # noqa: E402
+from assistant.conversation import Extractor, PastTurn
+from assistant.core import (
+    PromptLibrary,
+    Settings,
+)
+from assistant.model import EmbeddedServer, Endpoint, ServerOptions, chat_model, ensure_model_file, model_package
+from bench.prompt_reuse import PROMPT_EVAL
+from bench.turn_latency import free_port, machine
+from evals.datasets import load_cases
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 _EVAL = re.compile(r"^\s*(?:llama_perf_context_print:)?\s*eval time =\s*([\d.]+) ms /\s*(\d+) runs", re.M)

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from langchain_core.messages import BaseMessage
+from tests.fakes import ScriptedChatModel, update
 
 from api.app import create_app
-from assistant.service import Service
 from assistant.core import Settings
-from tests.fakes import ScriptedChatModel, update
+from assistant.service import Service
 
 
 def stub_updates(messages: list[BaseMessage]) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ use the first --interleave-turns messages of each debrief, in groups of k, and a
 same messages sent one conversation at a time; the pass without the RAM cache starts a second server. A
 script that prints figures, not a test.
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -46,21 +47,25 @@ from rich.console import Console
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
-from assistant.conversation import Debriefs  # noqa: E402
-from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
-from assistant.core import DebriefError  # noqa: E402
-from assistant.conversation import Extractor  # noqa: E402
-from assistant.model import Endpoint, chat_model  # noqa: E402
-from assistant.core import PromptLibrary  # noqa: E402
-from assistant.core import Side, specs_for  # noqa: E402
-from assistant.service import Service  # noqa: E402
-from assistant.core import Settings  # noqa: E402
-from assistant.storage import Store  # noqa: E402
-from bench.latency_figures import SWAPPED, Turn, show, summarise  # noqa: E402
-from bench.prompt_reuse import ReuseMeter  # noqa: E402
-from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool  # noqa: E402
-from evals.datasets import Case, load_cases  # noqa: E402
+from api.app import create_app
+from assistant.conversation import (
+    Debriefs,
+    Extractor,
+)
+from assistant.core import (
+    DebriefError,
+    PromptLibrary,
+    Settings,
+    Side,
+    specs_for,
+)
+from assistant.model import EmbeddedServer, Endpoint, ServerOptions, chat_model, ensure_model_file, model_package
+from assistant.service import Service
+from assistant.storage import Store
+from bench.latency_figures import SWAPPED, Turn, show, summarise
+from bench.prompt_reuse import ReuseMeter
+from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool
+from evals.datasets import Case, load_cases
 
 # Wide enough for the tables when the output goes to a file.
 console = Console(width=None if sys.stdout.isatty() else 160)

@@ -4,6 +4,7 @@ Then, on one growing conversation: model calls and prompt tokens per turn.
 
     .venv/bin/python bench/turn_overhead.py [--sessions 50] [--turns 8]
 """
+# ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ from langchain_core.messages import BaseMessage
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.access import hash_key, new_key  # noqa: E402
-from assistant.service import Service  # noqa: E402
-from assistant.core import Settings  # noqa: E402
-from bench.stub_app import NOTES, stub_updates  # noqa: E402
-from tests.fakes import ScriptedChatModel  # noqa: E402
+from tests.fakes import ScriptedChatModel
+
+from assistant.access import hash_key, new_key
+from assistant.core import Settings
+from assistant.service import Service
+from bench.stub_app import NOTES, stub_updates
 
 
 def _free_port() -> int:

@@ -15,18 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import select
 
 from assistant.access import Recruiter
-from assistant.drafting import DraftKind
-from assistant.drafting import Draft
+from assistant.core import SIDES, DebriefError, get_settings
+from assistant.drafting import Draft, DraftKind
 from assistant.model import ModelFileError
-from assistant.storage import Erased, Erasure
-from assistant.core import DebriefError
-from assistant.playbook import GuidanceNote
-from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, Playbook
-from assistant.specs import read_spec_upload
-from assistant.core import SIDES
+from assistant.playbook import COLLECTIONS, DOCUMENTS, PLAYBOOK, GuidanceNote, Playbook
 from assistant.service import Service
-from assistant.core import get_settings
-from assistant.storage import RecruiterRow, Store
+from assistant.specs import read_spec_upload
+from assistant.storage import Erased, Erasure, RecruiterRow, Store
 
 app = typer.Typer(help="Debrief: post-interview debriefs with an evidence-linked record.", no_args_is_help=True)
 keys_app = typer.Typer(help="Recruiter API keys.", no_args_is_help=True)

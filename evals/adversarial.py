@@ -41,11 +41,9 @@ from pydantic import ConfigDict, PrivateAttr
 from rich.console import Console
 from rich.table import Table
 
+from assistant.core import SPECS_BY_KEY, InvalidValue, Settings, Side, parse_value
 from assistant.drafting import KINDS, DraftKind
-from assistant.core import SPECS_BY_KEY, Side
 from assistant.service import Service
-from assistant.core import Settings
-from assistant.core import InvalidValue, parse_value
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "adversarial" / "cases.yaml"
 CHANNELS = ("chat", "spec", "playbook")

@@ -14,10 +14,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 
-from assistant.core import ModelOutputInvalid
 from assistant.conversation import tool_arguments
-from assistant.core import PromptLibrary
-from assistant.core import SIDES, FieldSpec, Kind, Side, specs_for
+from assistant.core import SIDES, FieldSpec, Kind, ModelOutputInvalid, PromptLibrary, Side, specs_for
 from evals.datasets import Case
 from evals.runner import CaseRun, TurnStat
 

@@ -22,12 +22,9 @@ from langchain_core.messages import HumanMessage
 from rich.table import Table
 
 from assistant.access import Recruiter
-from assistant.drafting import DraftKind
-from assistant.drafting import Draft
-from assistant.core import PromptLibrary
-from assistant.core import SPECS_BY_KEY, FieldValue, Record, Side
+from assistant.core import SPECS_BY_KEY, FieldValue, PromptLibrary, Record, Settings, Side
+from assistant.drafting import Draft, DraftKind
 from assistant.service import Service
-from assistant.core import Settings
 from assistant.storage import DebriefRow, Store
 from evals.datasets import Case
 

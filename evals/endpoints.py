@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from assistant.model import Endpoint
 from assistant.core import Settings
+from assistant.model import Endpoint
 
 _VERSION_SEGMENT = re.compile(r"v\d+")
 

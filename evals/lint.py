@@ -20,8 +20,7 @@ import yaml
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from assistant.compliance import RULES
-from assistant.compliance import lint
+from assistant.compliance import RULES, lint
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "lint"
 

@@ -17,8 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core import locate
-from assistant.core import FIELD_SPECS, Side, record_field_names
+from assistant.core import FIELD_SPECS, Side, locate, record_field_names
 from evals.contract import contract_problems
 from evals.runner import CaseRun
 from evals.scoring import CaseScore, Counts, score_case

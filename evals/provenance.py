@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.model import Endpoint
 from assistant.core import Settings
+from assistant.model import Endpoint
 
 # The checkout the evals run from: its git revision is part of every figure's provenance.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from assistant.interviews import MismatchKind, reconcile
 from assistant.core import FieldValue, Record, Side, record_field_names
+from assistant.interviews import MismatchKind, reconcile
 from evals.scoring import Counts
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "reconciliation"

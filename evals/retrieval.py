@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.playbook import PLAYBOOK, Playbook
 from assistant.core import Settings
+from assistant.playbook import PLAYBOOK, Playbook
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "retrieval"
 # Passages read per situation; with 4 to 5 passages an entry, enough to rank every entry that matters.

@@ -13,9 +13,8 @@ from typing import Any, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.core import DebriefError
+from assistant.core import DebriefError, Settings
 from assistant.service import Service
-from assistant.core import Settings
 from assistant.storage import Store
 from evals.datasets import Case
 

@@ -18,9 +18,8 @@ from langchain_core.language_models import BaseChatModel
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from assistant.core import PromptLibrary, Settings
 from assistant.model import Endpoint, ModelRuntime, chat_model
-from assistant.core import PromptLibrary
-from assistant.core import Settings
 from evals.baseline import Baseline
 from evals.chart import ChartUnavailable, write_f1_chart
 from evals.datasets import Case, load_cases

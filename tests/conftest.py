@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
 from assistant.storage.store import Store
 from tests.support.fakes import ScriptedChatModel
 

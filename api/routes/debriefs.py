@@ -38,10 +38,10 @@ from api.models import (
     TurnOut,
 )
 from api.routes.playbook import citation_out
+from assistant.access import Answer, Claim, Replays
 from assistant.conversation import Debrief, TurnOutcome
 from assistant.core import DebriefError
 from assistant.playbook import GuidanceNote
-from assistant.access import Answer, Claim, Replays
 
 router = APIRouter(prefix="/debriefs", tags=["debriefs"])
 

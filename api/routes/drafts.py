@@ -23,8 +23,8 @@ from api.models import (
     Problem,
     VersionOut,
 )
-from assistant.drafting import Draft, DraftVersion
 from assistant.core import DebriefError
+from assistant.drafting import Draft, DraftVersion
 from assistant.specs import read_spec_upload
 
 router = APIRouter(prefix="/debriefs/{debrief_id}", tags=["drafts"])

@@ -14,8 +14,7 @@ from api.errors import status_and_detail
 from api.web import debrief_pages, draft_pages
 from api.web.render import SecurityHeaders, page
 from api.web.session import SESSION_ENDED, BadCsrfToken, NotSignedIn, session_secret
-from assistant.core import DebriefError
-from assistant.core import Settings
+from assistant.core import DebriefError, Settings
 
 STATIC = Path(str(files("api") / "static"))
 COOKIE = "debrief_session"

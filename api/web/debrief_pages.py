@@ -17,8 +17,8 @@ from api.web import views
 from api.web.render import page, redirect
 from api.web.session import SESSION_ENDED, Acting, SignedIn, check_csrf, sign_in, sign_out
 from assistant.access import AccessDenied
-from assistant.drafting import KINDS
 from assistant.core import DebriefError, TooManyRequests
+from assistant.drafting import KINDS
 from assistant.service import Service
 
 router = APIRouter(include_in_schema=False)

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DebriefsDep, DraftsDep
 from api.models import DraftType
 from api.web import views
-from api.web.debrief_pages import problem_text, debrief_url
+from api.web.debrief_pages import debrief_url, problem_text
 from api.web.render import page, redirect
 from api.web.session import Acting, SignedIn
-from assistant.drafting import KINDS
 from assistant.core import DebriefError
+from assistant.drafting import KINDS
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,8 +11,8 @@ from fastapi import Depends, Header, Request
 
 from api.deps import get_service
 from assistant.access import AccessDenied, Recruiter, hash_key
-from assistant.service import Service
 from assistant.core import Settings
+from assistant.service import Service
 
 SECRET_FILE = "web-session-secret"
 SESSION_ENDED = "Your session has expired or you signed out: sign in again with your API key."

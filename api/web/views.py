@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.conversation import Debrief
-from assistant.drafting import DraftVersion
-from assistant.core import locate
 from assistant.compliance import Finding
-from assistant.core import FieldSpec, Kind, Record, specs_for
+from assistant.conversation import Debrief
+from assistant.core import FieldSpec, Kind, Record, locate, specs_for
+from assistant.drafting import DraftVersion
 
 
 @dataclass

@@ -15,13 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from assistant.storage import owned_debrief, owned_interview
 from assistant.conversation.debriefs import Debrief, Debriefs
-from assistant.interviews import DriftEntry, drift
-from assistant.core import DebriefNotFound, InterviewNotFound, InvalidInput
-from assistant.interviews import Reconciliation, reconcile
-from assistant.core import SIDES, Record, Side
-from assistant.storage import DebriefRow, InterviewDebriefRow, InterviewRow, Store, as_utc
+from assistant.core import SIDES, InvalidInput, Record, Side
+from assistant.interviews import DriftEntry, Reconciliation, drift, reconcile
+from assistant.storage import (
+    InterviewDebriefRow,
+    InterviewRow,
+    Store,
+    as_utc,
+    owned_debrief,
+    owned_interview,
+)
 
 
 @dataclass

@@ -8,10 +8,9 @@ shown in the transcript exactly like a chat correction, with no model call. The 
 
 from __future__ import annotations
 
-from assistant.core import InvalidInput
 from assistant.conversation.recording import GateResult, apply_updates
 from assistant.conversation.replies import label
-from assistant.core import SPECS_BY_KEY, Kind, ProposedUpdate, Record
+from assistant.core import SPECS_BY_KEY, InvalidInput, Kind, ProposedUpdate, Record
 
 MAX_VALUE_CHARS = 2000
 

@@ -19,18 +19,26 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assistant.storage import owned_debrief
 from assistant.conversation.corrections import apply_correction
-from assistant.storage import erase_debrief
-from assistant.core import DebriefNotFound, InvalidInput, MessagePending, NothingToRetry, StaleVersion
 from assistant.conversation.extraction import Extraction, Extractor, PastTurn
 from assistant.conversation.flows import Flow, load_flow
-from assistant.interviews import followups
-from assistant.playbook import GuidanceNote, GuidanceSource
 from assistant.conversation.recording import apply_updates
 from assistant.conversation.replies import compose
-from assistant.core import SIDES, AppliedUpdate, FieldValue, Record, Rejection, Side
-from assistant.storage import DebriefRow, GuidanceRow, MessageRow, Store, as_utc
+from assistant.core import (
+    SIDES,
+    AppliedUpdate,
+    FieldValue,
+    InvalidInput,
+    MessagePending,
+    NothingToRetry,
+    Record,
+    Rejection,
+    Side,
+    StaleVersion,
+)
+from assistant.interviews import followups
+from assistant.playbook import GuidanceNote, GuidanceSource
+from assistant.storage import DebriefRow, GuidanceRow, MessageRow, Store, as_utc, erase_debrief, owned_debrief
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
 

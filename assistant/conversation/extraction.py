@@ -18,11 +18,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.model import Breaker
-from assistant.core import ModelOutputInvalid, ModelUnavailable
-from assistant.core import PromptLibrary
-from assistant.model import Redactor
-from assistant.core import ProposedUpdate, Side, specs_for
+from assistant.core import ModelOutputInvalid, ModelUnavailable, PromptLibrary, ProposedUpdate, Side, specs_for
+from assistant.model import Breaker, Redactor
 
 TOOL_NAME = "record_updates"
 MAX_UPDATES = 16

@@ -11,11 +11,24 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, flag_for
-from assistant.core.plain_text import clean
-from assistant.core import Located, locate, normalise
-from assistant.core import SPECS_BY_KEY, AppliedUpdate, FieldSpec, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.conversation.untrusted import overlaps, untrusted_spans
-from assistant.core import InvalidValue, parse_currency, parse_value
+from assistant.core import (
+    SPECS_BY_KEY,
+    AppliedUpdate,
+    FieldSpec,
+    FieldValue,
+    InvalidValue,
+    Kind,
+    Located,
+    ProposedUpdate,
+    Record,
+    Rejection,
+    clean,
+    locate,
+    normalise,
+    parse_currency,
+    parse_value,
+)
 
 _STATES_A_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|"

@@ -22,26 +22,36 @@ from assistant.core.errors import (
     TooManyRequests,
 )
 from assistant.core.evidence import Located, locate, normalise
+from assistant.core.plain_text import clean
 from assistant.core.prompts import PromptLibrary
+from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
 from assistant.core.schema import (
-    AppliedUpdate,
     FIELD_SPECS,
+    SIDES,
+    SPECS_BY_KEY,
+    AppliedUpdate,
     FieldSpec,
     FieldValue,
     Kind,
     ProposedUpdate,
     Record,
     Rejection,
-    SIDES,
-    SPECS_BY_KEY,
     Side,
     record_field_names,
     specs_for,
 )
 from assistant.core.settings import Settings, get_settings
+from assistant.core.text import STOP_WORDS, stem, words
 from assistant.core.values import InvalidValue, parse_amount, parse_currency, parse_value
 
 __all__ = [
+    "STOP_WORDS",
+    "clean",
+    "flows_folder",
+    "knowledge_folder",
+    "prompts_folder",
+    "stem",
+    "words",
     "AppliedUpdate",
     "ApprovalBlocked",
     "DebriefError",

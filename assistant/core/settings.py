@@ -12,7 +12,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
 
 
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DEBRIEF_", env_file=".env", extra="ignore")
 

@@ -19,7 +19,7 @@ no nor not now of off on once only or other our ours out over own per plus same 
 than that the their theirs them then there these they this those through to too under until up us very
 via was we we're we've were what when where which while who whom why will with within would you you're
 you've your yours yourself
-""".split())
+""".split())  # noqa: SIM905 - a hundred quoted words are unreadable
 
 # Longest first: "presentations" loses "ations", not just "s".
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ness", "ing", "ies", "ied", "ers", "er", "ed", "es",
@@ -43,4 +43,4 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             word = word[: -len(suffix)]
             break
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+    return word[:-1] if word.endswith("e") and len(word) > _MIN_STEM else word

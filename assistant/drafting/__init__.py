@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.drafting.drafts import Draft, DraftVersion, Drafts
+from assistant.drafting.drafts import Draft, Drafts, DraftVersion
 from assistant.drafting.writer import KINDS, DraftKind, DraftWriter
 
 __all__ = [

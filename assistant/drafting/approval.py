@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.core import ApprovalBlocked, DraftClosed, InvalidInput
 from assistant.compliance import Finding
+from assistant.core import ApprovalBlocked, DraftClosed, InvalidInput
 
 Status = Literal["draft", "edited", "approved", "discarded"]
 OPEN: tuple[Status, ...] = ("draft", "edited")

@@ -13,10 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.core import normalise
 from assistant.compliance import Finding
-from assistant.core import Record, Side
-from assistant.core import InvalidValue, parse_amount
+from assistant.core import InvalidValue, Record, Side, normalise, parse_amount
 
 Audience = Literal["candidate", "client", "spec"]
 

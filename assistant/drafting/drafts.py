@@ -13,19 +13,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.storage import owned_debrief
-from assistant.storage import audit
 from assistant.access import Recruiter
+from assistant.conversation import untrusted_spans
+from assistant.core import DraftNotFound, InvalidInput, ModelUnavailable, Record
 from assistant.drafting.approval import check_approval, check_edit, check_open
 from assistant.drafting.disclosure import facts, withheld_flags
-from assistant.drafting.writer import KINDS, TEMPLATE, Brief, DraftKind, DraftWriter, Written
-from assistant.core import DebriefNotFound, DraftNotFound, InvalidInput, ModelUnavailable
 from assistant.drafting.export import ExportFile, export
-from assistant.playbook import GuidanceNote
 from assistant.drafting.review import Review, review
-from assistant.core import Record
-from assistant.storage import DebriefRow, DraftRow, DraftVersionRow, InterviewDebriefRow, Store, as_utc
-from assistant.conversation import untrusted_spans
+from assistant.drafting.writer import KINDS, TEMPLATE, Brief, DraftKind, DraftWriter, Written
+from assistant.playbook import GuidanceNote
+from assistant.storage import (
+    DebriefRow,
+    DraftRow,
+    DraftVersionRow,
+    InterviewDebriefRow,
+    Store,
+    as_utc,
+    audit,
+    owned_debrief,
+)
 
 ProgressEvent = tuple[str, dict[str, Any]]
 GUIDANCE_IN_BRIEF = 2

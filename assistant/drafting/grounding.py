@@ -14,18 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from assistant.core import STOP_WORDS, stem
+
 Status = Literal["supported", "unsupported", "no_claim"]
 
 # Function words and the vocabulary of any professional message: they say nothing about this candidate.
-_COMMON = frozenset(
+_COMMON = STOP_WORDS | frozenset(
     " ".join([
-        "a about above after again all also am an and any are as at be because been before being below best",
-        "between both but by can could did do does doing don't down during each few for from further had has",
-        "have having he her here hers him his how i i'm i've if in into is it it's its just let me more most",
-        "my no nor not now of off on once only or other our ours out over own same she should so some such",
-        "than that the their theirs them then there these they this those through to too under until up very",
-        "was we we're we've were what when where which while who whom why will with would you you're you've",
-        "your yours yourself dear hi hello regards kind kindly wishes sincerely thanks thank thanking time",
+        "best dear hi hello regards kind kindly wishes sincerely thanks thank thanking time",
         "today week weeks month soon again please feel free reach out touch keep let know hear hope hoping",
         "look looking forward glad happy pleased delighted sorry unfortunately wanted want share sharing",
         "update updates feedback interview interviews interviewed role position opportunity opportunities",
@@ -69,13 +65,8 @@ class SentenceSupport:
 
 
 def _stem(word: str) -> str:
-    word = word.lower().strip("'-")
-    if word.endswith("'s"):
-        word = word[:-2]
-    for suffix in ("ings", "ing", "ers", "ies", "ied", "es", "ed", "er", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)][:7]
-    return word[:7]
+    # Cut to seven letters as well: "manag" and "management" meet, as a draft rewords a quote.
+    return stem(word)[:7]
 
 
 def _number(token: str) -> str | None:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.drafting.disclosure import Fact, leaks
-from assistant.drafting.writer import Brief, DraftKind
-from assistant.drafting.grounding import SentenceSupport, Source, ground
 from assistant.compliance import Finding, lint
+from assistant.drafting.disclosure import Fact, leaks
+from assistant.drafting.grounding import SentenceSupport, Source, ground
+from assistant.drafting.writer import Brief, DraftKind
 from assistant.specs import Change, ChangeEvidence, redline, requirements
 
 # Record fields whose values explain why a job spec changed.

@@ -18,12 +18,9 @@ from typing import Any, Literal
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from assistant.core import ModelUnavailable, PromptLibrary, Record, clean
 from assistant.drafting.disclosure import Audience, Fact
-from assistant.core import ModelUnavailable
-from assistant.core.plain_text import clean
 from assistant.playbook import GuidanceNote
-from assistant.core import PromptLibrary
-from assistant.core import Record
 
 
 class DraftKind(StrEnum):

@@ -13,9 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.core import InvalidInput
-from assistant.core import normalise
-from assistant.core import Record
+from assistant.core import InvalidInput, Record, normalise
 from assistant.storage import InterviewRow
 
 

@@ -10,9 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.core import normalise
+from assistant.core import Record, normalise
 from assistant.interviews.reconciliation import reconcile
-from assistant.core import Record
 from assistant.storage import InterviewDebriefRow, InterviewRow
 
 SHOWN_MISMATCHES = 3

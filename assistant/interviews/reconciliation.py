@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.core import Record, Side, words
 from assistant.interviews.availability import StartWindow, notice_days, start_window
-from assistant.core import Record, Side
 from assistant.interviews.subjects import same_topic, topics
 
 
@@ -107,7 +107,8 @@ def _evidence(record: Record, name: str, value: Any = None, item: str | None = N
         words = topics(item)
         near = [q for q in quotes if words & topics(q)]
         quotes = near or quotes
-    return SideEvidence(side=record.kind, field=name, value=record.value(name) if value is None else value, quotes=quotes)
+    shown = record.value(name) if value is None else value
+    return SideEvidence(side=record.kind, field=name, value=shown, quotes=quotes)
 
 
 def _items(record: Record | None, name: str) -> list[str]:
@@ -119,13 +120,13 @@ def _items(record: Record | None, name: str) -> list[str]:
 
 def _names(*records: Record | None) -> set[str]:
     """The candidate's and company's names: shared by every item, so never a topic."""
-    words: set[str] = set()
+    found: set[str] = set()
     for record in records:
         for name in ("candidate_name", "company", "role_title"):
             value = record.value(name) if record is not None else None
             if isinstance(value, str):
-                words |= set(re.findall(r"[a-z0-9]+", value.lower()))
-    return words
+                found |= set(words(value))
+    return found
 
 
 # --- the checks --------------------------------------------------------------------------------------------

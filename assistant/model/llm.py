@@ -11,9 +11,8 @@ import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 
+from assistant.core import ModelOutputInvalid, Settings
 from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
-from assistant.core import ModelOutputInvalid
-from assistant.core import Settings
 
 
 @dataclass(frozen=True)

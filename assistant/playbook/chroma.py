@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from assistant.playbook.entries import Chunk
 from assistant.core import PlaybookUnavailable
+from assistant.playbook.entries import Chunk
 
 # Telemetry is off in the client settings below; the variable also covers Chroma code that reads
 # only the environment.

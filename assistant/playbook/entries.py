@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from assistant.playbook.conditions import Condition, dump_conditions, parse_conditions
 from assistant.core import InvalidInput
+from assistant.playbook.conditions import Condition, dump_conditions, parse_conditions
 
 SUFFIXES = (".md", ".markdown", ".txt")
 HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from assistant.core import PlaybookUnavailable, Record
 from assistant.playbook.conditions import describe, is_broad, matching
-from assistant.core import PlaybookUnavailable
 from assistant.playbook.search import Passage, Playbook
-from assistant.core import Record
 
 log = logging.getLogger("debrief.guidance")
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.core import InvalidInput, Settings
 from assistant.playbook.chroma import PassageIndex, Stored, open_client
 from assistant.playbook.conditions import Condition, load_conditions
 from assistant.playbook.embedding import Embedder, make_embedder
-from assistant.core import InvalidInput
 from assistant.playbook.ingest import IngestReport, Progress, ingest
-from assistant.core import Settings
 
 PLAYBOOK = "playbook"
 DOCUMENTS = "documents"

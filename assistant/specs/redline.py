@@ -15,8 +15,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Literal
 
-from assistant.specs.requirements import Requirement, content_stems, requirement_items, requirements, shared, words
 from assistant.core import Side
+from assistant.specs.requirements import Requirement, content_stems, requirement_items, requirements, shared, words
 from assistant.specs.spec_files import read_spec_upload
 
 __all__ = ["Change", "ChangeEvidence", "read_spec_upload", "redline", "redline_markdown", "requirements"]

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.core import STOP_WORDS, stem, words
+
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023\u25e6\u2013]|\d{1,3}[.)]|[a-z]\))\s+(?:\[[ xX]\]\s+)?")
 _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _ATX = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -119,20 +121,13 @@ def _sentences(paragraph: str) -> list[str]:
 
 # ---- Words: what two requirements, or a requirement and a quote, have in common ----
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:\+\+|#|\+)?(?:\.[a-z0-9]+)*")
-_STOP_WORDS = (
-    "a an and any are as at be been being but by can could do does for from has have having he her his i if in "
-    "into is it its just more most much not of on or our over she so some such than that the their them then "
-    "there these they this those to too up us very was we were what when where which while who will with would "
-    "you your also able ability across etc eg ie e.g i.e plus per via using use within well new now"
-)
-_STOP = frozenset(_STOP_WORDS.split())
+_STOP = STOP_WORDS | {"e.g", "i.e"}
 # Words every job spec and every debrief is full of: sharing them says nothing about the requirement.
 _GENERIC_WORDS = (
     "experience experienced years year yrs strong solid good great excellent proven demonstrable skill skills "
     "knowledge understanding familiarity familiar required requirement requirements require requires must should "
     "nice desirable essential preferred ideally ideal bonus role candidate candidates someone somebody person "
-    "want wants wanted need needs needed looking client minimum least"
+    "want wants wanted need needs needed looking client minimum least able ability across using use well new"
 )
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 # Recruiter and engineering shorthand, so "run k8s in prod" meets "Kubernetes in production".
@@ -142,23 +137,7 @@ _ALIASES = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10",
 }
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "ed", "es", "ly", "s")
-_MIN_STEM = 3
 _MIN_PREFIX = 4
-
-
-def words(text: str) -> list[str]:
-    """The text's tokens, case and punctuation aside: the form in which reformatting is not a change."""
-    return _TOKEN.findall(text.lower().replace("\u2019", "'"))
-
-
-def stem(word: str) -> str:
-    if word[0].isdigit():
-        return word.rstrip("+")  # "3+" and "3" are the same figure
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
-    return word
 
 
 @lru_cache(maxsize=4096)  # every requirement is compared with every other one

@@ -25,11 +25,10 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from assistant.core import DebriefHeld, InvalidInput, Record
 from assistant.storage import audit
-from assistant.core import DebriefHeld, DebriefNotFound, InvalidInput
-from assistant.core import Record
-from assistant.storage.store import (
 from assistant.storage.ownership import owned_debrief
+from assistant.storage.store import (
     DebriefRow,
     DraftRow,
     IdempotencyRow,
@@ -200,7 +199,7 @@ class Erasure:
         if len(reason) > MAX_REASON_CHARS:
             raise InvalidInput(f"the reason is longer than {MAX_REASON_CHARS} characters")
         with self._store.session() as s:
-            row = owned_debrief(s, recruiter_id, debrief_id)
+            owned_debrief(s, recruiter_id, debrief_id)
             current = s.get(LegalHoldRow, debrief_id)
             if hold:
                 if current is None:

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import BaseMessage
 from sqlalchemy import func, select
 
-from assistant.core.errors import IdempotencyKeyReused, InvalidInput
 from assistant.access.idempotency import Answer, Claim, Replays, request_fingerprint
-from assistant.service import Service
+from assistant.core.errors import IdempotencyKeyReused, InvalidInput
 from assistant.core.settings import Settings
+from assistant.service import Service
 from assistant.storage.store import IdempotencyRow, Store
 from tests.support.fakes import ScriptedChatModel, update
 

@@ -12,10 +12,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.body_limit import BodyLimit
-from assistant.core.errors import TooManyRequests
 from assistant.access.quota import Quota
-from assistant.service import Service
+from assistant.core.errors import TooManyRequests
 from assistant.core.settings import Settings
+from assistant.service import Service
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel
 

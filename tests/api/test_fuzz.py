@@ -25,8 +25,8 @@ from schemathesis import checks
 
 from api.app import create_app
 from assistant.core.errors import DebriefNotFound
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
 from assistant.storage.store import Store
 from tests.support.fakes import ScriptedChatModel, update
 

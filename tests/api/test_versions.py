@@ -9,8 +9,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
+from assistant.storage.migrations import current_revision, head_revision
 from assistant.storage.store import Store, add_missing_columns
 from tests.support.fakes import ScriptedChatModel, update
 
@@ -122,8 +123,11 @@ def test_a_database_made_before_versions_opens_and_works(tmp_path: Path) -> None
         assert turn.json()["record"]["fields"]["interview_stage"]["value"] == "second round"
         assert client.post("/debriefs", json={"kind": "client"}, headers=auth).status_code == 201
     service.stop()
-    # The step is idempotent: a second start finds nothing to add.
-    assert add_missing_columns(Store(settings.resolved_database_url).engine) == []
+    # The database was stamped with the baseline and upgraded to the newest revision; the step is
+    # idempotent: a second start finds nothing to add.
+    reopened = Store(settings.resolved_database_url)
+    assert current_revision(reopened.engine) == head_revision()
+    assert add_missing_columns(reopened.engine) == []
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(debriefs)")]
     assert columns.count("version") == 1

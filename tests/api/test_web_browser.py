@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
 from tests.support.web_server import serving

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core.plain_text import clean
-from assistant.drafting.writer import without_instructions
 from assistant.conversation.recording import apply_updates
-from assistant.core.schema import ProposedUpdate, Record
 from assistant.conversation.untrusted import untrusted_spans
+from assistant.core.plain_text import clean
+from assistant.core.schema import ProposedUpdate, Record
+from assistant.drafting.writer import without_instructions
 from evals import adversarial
 from evals.adversarial import CHANNELS, Case, load_cases, run_case
 
@@ -31,7 +31,9 @@ _DEFENCES = {
     "quarantine": ("assistant.conversation.recording.untrusted_spans", lambda text: []),
     "echo": ("assistant.conversation.recording._as_shown", lambda value, messages: value),
     "cleaning": ("assistant.drafting.writer.clean", lambda text: (text, [])),
-    "prompt filter": ("assistant.drafting.writer.without_instructions", lambda text, instructions, expected: (text, [])),
+    "prompt filter": (
+        "assistant.drafting.writer.without_instructions", lambda text, instructions, expected: (text, [])
+    ),
 }
 
 

@@ -1,7 +1,7 @@
 """The debrief engine's turn logic, with a scripted model: what is stored, what is asked next."""
 
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
 

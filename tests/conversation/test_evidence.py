@@ -1,7 +1,7 @@
-from assistant.core.evidence import locate
 from assistant.conversation.recording import apply_updates
-from assistant.core.schema import ProposedUpdate, Record
 from assistant.conversation.untrusted import overlaps, untrusted_spans
+from assistant.core.evidence import locate
+from assistant.core.schema import ProposedUpdate, Record
 
 
 def test_quote_found_despite_case_whitespace_and_typographic_quotes() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from assistant.core.evidence import normalise
+from assistant.core.settings import Settings
 from assistant.model.llm import Endpoint, chat_model
 from assistant.service import Service
-from assistant.core.settings import Settings
 from assistant.storage.store import Store
 
 # Where the recording server listens; replay needs no server at all.

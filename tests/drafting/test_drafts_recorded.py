@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from assistant.access.keys import Recruiter
+from assistant.core.schema import Record
+from assistant.core.settings import Settings
 from assistant.drafting.drafts import Draft
 from assistant.model.llm import chat_model
-from assistant.core.schema import Record
 from assistant.service import Service
-from assistant.core.settings import Settings
 from assistant.storage.store import DebriefRow, Store
 from evals.datasets import load_draft_fixture
-from tests.test_extraction_recorded import RECORDED_ENDPOINT
+from tests.conversation.test_extraction_recorded import RECORDED_ENDPOINT
 
 FIXTURE = load_draft_fixture()
 ORIGINAL_SPEC = FIXTURE.original_spec

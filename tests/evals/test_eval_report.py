@@ -10,8 +10,8 @@ import pytest
 from langchain_core.messages import BaseMessage
 from rich.console import Console
 
-from assistant.model.llm import Endpoint
 from assistant.core.settings import Settings
+from assistant.model.llm import Endpoint
 from evals.provenance import describe_run
 from evals.suites import (
     SUITE_RUNNERS,

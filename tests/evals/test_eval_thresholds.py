@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.model.llm import Endpoint, chat_model
 from assistant.core.settings import Settings
+from assistant.model.llm import Endpoint, chat_model
 from evals.suites import run_extraction, select_cases
 from evals.thresholds import (
     GATED,

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from assistant.core.schema import FieldValue, Record
 from assistant.interviews.availability import notice_days, start_window
 from assistant.interviews.reconciliation import Mismatch, MismatchKind, reconcile
-from assistant.core.schema import FieldValue, Record
 from evals import reconciliation as evaluation
 
 

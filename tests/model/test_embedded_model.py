@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.core.evidence import normalise
+from assistant.core.settings import Settings
 from assistant.model.llm import ModelRuntime, chat_model
 from assistant.service import Service
-from assistant.core.settings import Settings
 from assistant.storage.store import Store
 
 pytestmark = pytest.mark.embedded
@@ -61,8 +61,8 @@ def test_two_drafts_written_at_once_both_come_out_whole(embedded_service: Servic
     """Recruiters share one model server: a second request must queue, not cut the first one short."""
     import threading
 
-    from assistant.drafting.drafts import Draft
     from assistant.core.schema import Record
+    from assistant.drafting.drafts import Draft
     from assistant.storage.store import DebriefRow
     from evals.datasets import load_draft_fixture
 

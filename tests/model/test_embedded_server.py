@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.model.embedded import EmbeddedServer, ServerOptions, model_package
 from assistant.core.errors import ModelUnavailable
+from assistant.model.embedded import EmbeddedServer, ServerOptions, model_package
 
 
 def test_a_port_held_by_something_else_is_a_clear_error(tmp_path: Path) -> None:

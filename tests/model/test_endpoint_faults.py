@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.model.breaker import Breaker
-from assistant.core.errors import ModelPaused, ModelUnavailable
 from assistant.conversation.extraction import Extractor, PastTurn
-from assistant.model.llm import Endpoint, chat_model, is_endpoint_fault
+from assistant.core.errors import ModelPaused, ModelUnavailable
 from assistant.core.prompts import PromptLibrary
 from assistant.core.settings import Settings
+from assistant.model.breaker import Breaker
+from assistant.model.llm import Endpoint, chat_model, is_endpoint_fault
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
 from tests.support.faulty_endpoint import Answer, FaultyEndpoint

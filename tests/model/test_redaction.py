@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import BaseMessage
 
+from assistant.core.settings import Settings
 from assistant.model.llm import Endpoint, base_url_of, chat_model
 from assistant.model.redaction import Redactor, should_redact
-from assistant.core.settings import Settings
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, Update, update
 

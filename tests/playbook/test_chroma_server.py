@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.playbook.embedding import HashingEmbedder
 from assistant.core.errors import PlaybookUnavailable
-from assistant.playbook.search import Playbook
 from assistant.core.settings import Settings
+from assistant.playbook.embedding import HashingEmbedder
+from assistant.playbook.search import Playbook
 from tests.support.throwaway_servers import chroma_binary, chroma_server, free_port
 
 

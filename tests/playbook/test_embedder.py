@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.playbook.embedding import MINILM_SHA256, HashingEmbedder, MiniLMEmbedder, make_embedder, verify_files
 from assistant.core.errors import PlaybookUnavailable
+from assistant.playbook.embedding import MINILM_SHA256, HashingEmbedder, MiniLMEmbedder, make_embedder, verify_files
 
 
 def test_a_model_file_that_does_not_match_its_pinned_sum_is_refused(tmp_path: Path) -> None:

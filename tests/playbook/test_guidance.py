@@ -7,10 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.playbook.guidance import SIMILAR
-from assistant.service import Service
 from assistant.core.resources import knowledge_folder
 from assistant.core.settings import Settings
+from assistant.playbook.guidance import SIMILAR
+from assistant.service import Service
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.errors import InvalidInput
+from assistant.core.resources import knowledge_folder
+from assistant.core.schema import FieldValue, Record
 from assistant.playbook.conditions import matching, parse_conditions
 from assistant.playbook.entries import MAX_CHARS, discover, read_entry, split_entry
-from assistant.core.errors import InvalidInput
-from assistant.core.schema import FieldValue, Record
-from assistant.core.resources import knowledge_folder
 from tests.support.playbook_fixtures import write_entry
 
 KNOWLEDGE = knowledge_folder()

@@ -6,8 +6,8 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.playbook.embedding import HashingEmbedder
 from assistant.core.errors import InvalidInput
+from assistant.playbook.embedding import HashingEmbedder
 from assistant.playbook.search import DOCUMENTS, PLAYBOOK, Playbook
 from tests.support.playbook_fixtures import CountingEmbedder, write_entry
 

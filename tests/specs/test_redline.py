@@ -73,7 +73,9 @@ def test_redline_lists_exactly_the_added_removed_and_changed_requirements_with_t
 
 def test_a_quote_sharing_one_incidental_word_is_not_cited() -> None:
     # "production" alone is a coincidence outside requirement_changes: the concern is about something else.
-    incidental = ChangeEvidence("concerns", "production support", "worried about covering production support alone", "client")
+    incidental = ChangeEvidence(
+        "concerns", "production support", "worried about covering production support alone", "client"
+    )
 
     changes = redline(ORIGINAL, REVISED, [COMMUTE, incidental])
 
@@ -89,9 +91,12 @@ def test_a_change_the_debrief_does_not_explain_has_no_cause() -> None:
 
 
 def test_requirement_changes_evidence_wins_a_tie() -> None:
-    manager = ChangeEvidence("hiring_manager_priorities", "Kubernetes in production", "asked about Kubernetes in production",
-                       "candidate")
-    client = ChangeEvidence("requirement_changes", "Kubernetes in production", "must have Kubernetes in production", "client")
+    manager = ChangeEvidence(
+        "hiring_manager_priorities", "Kubernetes in production", "asked about Kubernetes in production", "candidate"
+    )
+    client = ChangeEvidence(
+        "requirement_changes", "Kubernetes in production", "must have Kubernetes in production", "client"
+    )
 
     for evidence in ([manager, client], [client, manager]):
         added = [c for c in redline(ORIGINAL, REVISED, evidence) if c.kind == "added"]
@@ -130,7 +135,9 @@ def test_a_requirement_moved_to_another_section_is_changed_but_a_renamed_heading
         .replace("* Exposure to event streaming with Kafka\n", "")
         .replace("- Comfortable owning", "- Exposure to event streaming with Kafka\n- Comfortable owning")
     )
-    kafka = ChangeEvidence("requirement_changes", "Kafka is now essential", "Kafka is essential now, not a bonus", "client")
+    kafka = ChangeEvidence(
+        "requirement_changes", "Kafka is now essential", "Kafka is essential now, not a bonus", "client"
+    )
 
     changes = redline(ORIGINAL, revised, [kafka])
 

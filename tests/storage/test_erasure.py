@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from typer.testing import CliRunner
 
-from assistant.storage import audit
-from assistant.service import Service
 from assistant.core.settings import Settings, get_settings
+from assistant.service import Service
+from assistant.storage import audit
 from assistant.storage.store import Base, DebriefRow, DraftRow, InterviewRow, MessageRow
 from cli.main import app as cli
 from tests.conftest import make_service

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from assistant.core.errors import MessagePending
-from assistant.service import Service
 from assistant.core.settings import Settings
+from assistant.service import Service
 from assistant.storage.store import DebriefRow, MessageRow, Store
 from tests.support.fakes import ScriptedChatModel, update
 from tests.support.throwaway_servers import NO_POSTGRES, postgres_available, postgres_cluster
