@@ -25,6 +25,7 @@ from assistant.quota import Quota
 from assistant.redaction import should_redact
 from assistant.schema import SIDES
 from assistant.settings import Settings
+from assistant.sign_ins import SignIns
 from assistant.store import Store
 
 log = logging.getLogger("debrief")
@@ -53,6 +54,7 @@ class Service:
         self.dev_key: str | None = None
         self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.erasure = Erasure(self.store, settings.embedded_server_log)
+        self.sign_ins = SignIns(self.store, settings.session_max_age_s)
 
     def start(self) -> Service:
         self.keys.sync_configured(self.settings.api_keys)

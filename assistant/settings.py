@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # sessions survive a restart), and valid this long.
     session_secret: SecretStr | None = None
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    # The service is reached over HTTPS (TLS ends at a proxy in front): the session cookie is then marked
+    # Secure, so a browser never sends it over plain http.
+    behind_https: bool = False
 
     max_message_chars: int = 8000
     # Request bodies above this are refused (413) before they are read into memory.
