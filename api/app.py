@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from api import errors, web
+from api import access_log, errors, web
+from api.authenticate_first import AuthenticateFirst
 from api.body_limit import BodyLimit
 from api.models import Problem
 from api.routes import candidates, debriefs, drafts, interviews, playbook
@@ -53,7 +54,10 @@ def create_app(service: Service | None = None) -> FastAPI:
         },
     )
     settings = service.settings if service else get_settings()
+    access_log.install()
     errors.install(app)
+    # Inside the session middleware (added by web.install, so it runs first): web sign-ins are readable.
+    app.add_middleware(AuthenticateFirst, router=app.router, signed_out=web.signed_out)
     web.install(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     app.include_router(debriefs.router)
@@ -64,6 +68,8 @@ def create_app(service: Service | None = None) -> FastAPI:
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
-        return {"status": "ok"}
+        """The API process is up and answering: nothing more is checked here (not the model endpoint, the
+        database or the playbook store), so it says "alive", not "ok"."""
+        return {"status": "alive"}
 
     return app

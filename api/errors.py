@@ -48,7 +48,7 @@ STATUS: dict[type[DebriefError], int] = {
 
 MODEL_HINT = (
     "The language model endpoint did not answer: check DEBRIEF_LLM_BASE_URL (or, for the embedded model, "
-    "its log) and DEBRIEF_LLM_TIMEOUT_S. Your message was kept: POST /debriefs/{id}/retry to try again."
+    "its log) and DEBRIEF_LLM_TIMEOUT_S. Your message was kept: POST {retry} to try again."
 )
 
 
@@ -56,7 +56,7 @@ PAUSED_HINT = (
     "The language model endpoint failed {failures} times in a row, so turns are paused for {seconds} s "
     "(DEBRIEF_LLM_BREAKER_COOLDOWN_S) instead of each waiting out DEBRIEF_LLM_TIMEOUT_S: check "
     "DEBRIEF_LLM_BASE_URL (or, for the embedded model, its log). Your message was kept: "
-    "POST /debriefs/{{id}}/retry after the pause."
+    "POST {retry} after the pause."
 )
 
 
@@ -67,11 +67,13 @@ def retry_after(exc: DebriefError) -> int | None:
     return None
 
 
-def status_and_detail(exc: DebriefError) -> tuple[int, str]:
+def status_and_detail(exc: DebriefError, debrief_id: str | None = None) -> tuple[int, str]:
+    """The status and the sentence to show; `debrief_id` fills in the retry route a model failure names."""
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
-    detail = MODEL_HINT if isinstance(exc, ModelUnavailable) else str(exc)
+    retry = f"/debriefs/{debrief_id}/retry" if debrief_id else "/debriefs/<the debrief's id>/retry"
+    detail = MODEL_HINT.format(retry=retry) if isinstance(exc, ModelUnavailable) else str(exc)
     if isinstance(exc, ModelPaused):
-        detail = PAUSED_HINT.format(failures=exc.failures, seconds=retry_after(exc))
+        detail = PAUSED_HINT.format(failures=exc.failures, seconds=retry_after(exc), retry=retry)
     if isinstance(exc, ModelOutputInvalid):
         detail = f"The model's answer could not be read ({exc}). Your message was kept: retry it."
     return status, detail
@@ -79,8 +81,8 @@ def status_and_detail(exc: DebriefError) -> tuple[int, str]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DebriefError)
-    async def _domain_error(_request: Request, exc: DebriefError) -> JSONResponse:
-        status, detail = status_and_detail(exc)
+    async def _domain_error(request: Request, exc: DebriefError) -> JSONResponse:
+        status, detail = status_and_detail(exc, request.path_params.get("debrief_id"))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
         if (seconds := retry_after(exc)) is not None:
             headers["Retry-After"] = str(seconds)

@@ -61,15 +61,19 @@ async def claim_or_replay(
         await replays.wait(recruiter_id, key)
 
 
-async def settle_failure(replays: Replays, claim: Claim, exc: BaseException) -> None:
+async def settle_failure(replays: Replays, claim: Claim, exc: BaseException, debrief_id: str) -> None:
+    await run_in_threadpool(record_failure, replays, claim, exc, debrief_id)
+
+
+def record_failure(replays: Replays, claim: Claim, exc: BaseException, debrief_id: str) -> None:
     """A model failure after the message was stored is kept as the answer (the request did change the
     debrief: a resend must not store the message again). A refusal changed nothing: the key is freed."""
     if isinstance(exc, DebriefError):
-        code, detail = status_and_detail(exc)
+        code, detail = status_and_detail(exc, debrief_id)
         if code >= 500:
-            await run_in_threadpool(replays.complete, claim, Answer(code, {"detail": detail}))
+            replays.complete(claim, Answer(code, {"detail": detail}))
             return
-    await run_in_threadpool(replays.release, claim)
+    replays.release(claim)
 
 
 def replayed(answer: Answer) -> JSONResponse:
@@ -95,7 +99,7 @@ async def once(
     except BaseException as exc:
         # Shielded: a client that hangs up must not leave the key claimed until its lease runs out.
         with anyio.CancelScope(shield=True):
-            await settle_failure(replays, got, exc)
+            await settle_failure(replays, got, exc, debrief_id)
         raise
     await run_in_threadpool(replays.complete, got, Answer(200, answer))
     return JSONResponse(answer, headers={"ETag": etag(int(answer["version"]))})

@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from assistant.core import AppliedUpdate, Record, Rejection
+from assistant.core import AppliedUpdate, NotUnicode, Record, Rejection, clean_typed
 from assistant.interviews import Mismatch
+
+
+def _typed(value: str) -> str:
+    try:
+        return clean_typed(value)
+    except NotUnicode as exc:
+        raise ValueError(str(exc)) from None
+
+
+# The one type of every text a route accepts, in a body, a form or a query string: valid Unicode (a lone
+# surrogate is a 422, not a database error), NFC, without direction controls or zero-width characters
+# (assistant/typed_text.py). Its length bound comes with each use: Field, Form or Query(max_length=...).
+TypedText = Annotated[str, AfterValidator(_typed)]
+# Ids sent in bodies: bounded like the rest, and never longer than an id can be.
+IdText = Annotated[TypedText, Field(min_length=1, max_length=100)]
 
 
 class OpenDebrief(BaseModel):
     kind: Literal["candidate", "client"]
-    candidate_name: str | None = Field(default=None, max_length=300)
-    role_title: str | None = Field(default=None, max_length=300)
-    company: str | None = Field(default=None, max_length=300)
-    interview_id: str | None = Field(
+    candidate_name: TypedText | None = Field(default=None, max_length=300)
+    role_title: TypedText | None = Field(default=None, max_length=300)
+    company: TypedText | None = Field(default=None, max_length=300)
+    interview_id: IdText | None = Field(
         default=None, description="Open the debrief inside this interview, on the side `kind` names; the "
         "interview's candidate, role and company fill what is left empty.",
     )
 
 
 class PostMessage(BaseModel):
-    text: str = Field(description="What the recruiter typed; 1 to 8,000 characters.")
+    # Bounded by DEBRIEF_MAX_MESSAGE_CHARS, which the engine checks (a setting, so not fixed in the schema).
+    text: TypedText = Field(description="What the recruiter typed; 1 to 8,000 characters.")
 
 
 class MessageOut(BaseModel):
@@ -107,15 +123,15 @@ class SearchOut(BaseModel):
 
 
 class CreateInterview(BaseModel):
-    candidate_name: str = Field(min_length=1, max_length=300)
-    role_title: str | None = Field(default=None, max_length=300)
-    company: str | None = Field(default=None, max_length=300)
-    stage: str | None = Field(default=None, max_length=100, description="e.g. first round, technical, final")
+    candidate_name: TypedText = Field(min_length=1, max_length=300)
+    role_title: TypedText | None = Field(default=None, max_length=300)
+    company: TypedText | None = Field(default=None, max_length=300)
+    stage: TypedText | None = Field(default=None, max_length=100, description="e.g. first round, technical, final")
     date: dt.date | None = Field(default=None, description="The day of the interview, YYYY-MM-DD.")
 
 
 class AttachDebrief(BaseModel):
-    debrief_id: str
+    debrief_id: IdText
 
 
 class SideStatusOut(BaseModel):
@@ -156,20 +172,20 @@ DraftType = Literal["candidate_feedback_email", "candidate_coaching_note", "revi
 
 class CreateDraft(BaseModel):
     type: DraftType
-    instructions: str | None = Field(
+    instructions: TypedText | None = Field(
         default=None, max_length=2000, description="Tone, length or emphasis; the facts come from the record."
     )
-    original_spec: str | None = Field(
+    original_spec: TypedText | None = Field(
         default=None, max_length=20_000, description="The job spec to revise (revised_job_spec only)."
     )
 
 
 class EditDraft(BaseModel):
-    text: str = Field(max_length=20_000, description="The whole draft as the recruiter wants it.")
+    text: TypedText = Field(max_length=20_000, description="The whole draft as the recruiter wants it.")
 
 
 class ApproveDraft(BaseModel):
-    override_reason: str | None = Field(
+    override_reason: TypedText | None = Field(
         default=None, max_length=2000,
         description="Required when blocking findings remain: why they are acceptable. Logged with the approval.",
     )
@@ -280,7 +296,7 @@ class ErasedOut(BaseModel):
 
 class SetLegalHold(BaseModel):
     hold: bool
-    reason: str | None = Field(default=None, max_length=1000, description="Required when placing a hold")
+    reason: TypedText | None = Field(default=None, max_length=1000, description="Required when placing a hold")
 
 
 class LegalHoldOut(BaseModel):

@@ -7,7 +7,7 @@ import threading
 
 from langchain_core.language_models import BaseChatModel
 
-from assistant.access import Keys, Quota, Replays
+from assistant.access import Keys, Quota, Replays, SignIns
 from assistant.conversation import Debriefs, Extractor, Interviews
 from assistant.core import SIDES, DebriefError, PromptLibrary, Settings
 from assistant.drafting import Drafts, DraftWriter
@@ -41,6 +41,7 @@ class Service:
         self.dev_key: str | None = None
         self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
         self.erasure = Erasure(self.store, settings.embedded_server_log)
+        self.sign_ins = SignIns(self.store, settings.session_max_age_s)
 
     def start(self) -> Service:
         self.keys.sync_configured(self.settings.api_keys)

@@ -28,11 +28,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.stand_in_model import StandInModel
-from tests.throwaway_servers import free_port
-
 from assistant.access import hash_key, new_key
 from bench.stub_app import NOTES
+from tests.support.stand_in_model import StandInModel
+from tests.support.throwaway_servers import free_port
 
 
 @dataclass

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from langchain_core.messages import BaseMessage
-from tests.fakes import ScriptedChatModel, update
 
 from api.app import create_app
 from assistant.core import Settings
 from assistant.service import Service
+from tests.support.fakes import ScriptedChatModel, update
 
 
 def stub_updates(messages: list[BaseMessage]) -> list[dict[str, str]]:

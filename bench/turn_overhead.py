@@ -25,12 +25,11 @@ from langchain_core.messages import BaseMessage
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes import ScriptedChatModel
-
 from assistant.access import hash_key, new_key
 from assistant.core import Settings
 from assistant.service import Service
 from bench.stub_app import NOTES, stub_updates
+from tests.support.fakes import ScriptedChatModel
 
 
 def _free_port() -> int:

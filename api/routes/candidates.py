@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ErasureDep, RecruiterDep
-from api.models import ErasedOut, Problem
+from api.models import ErasedOut, Problem, TypedText
 
 router = APIRouter(prefix="/candidates", tags=["erasure"])
 
@@ -21,7 +21,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 @router.delete("", response_model=ErasedOut, responses=ERRORS)
 def erase_candidate(
     recruiter: RecruiterDep, erasure: ErasureDep,
-    name: Annotated[str, Query(min_length=1, max_length=300, description="The candidate's full name")],
+    name: Annotated[TypedText, Query(min_length=1, max_length=300, description="The candidate's full name")],
 ) -> ErasedOut:
     """Erase every debrief of yours about this candidate (matched on the record's candidate name, or by
     belonging to an interview under that name, ignoring case and spacing), their drafts and transcripts,

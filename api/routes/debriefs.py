@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future
+from functools import partial
 from typing import Any
 
 import anyio
@@ -22,6 +24,7 @@ from api.idempotent import (
     etag,
     expected_version,
     once,
+    record_failure,
     settle_failure,
 )
 from api.models import (
@@ -205,41 +208,40 @@ async def stream_message(
     except BaseException as exc:
         if claim is not None:
             with anyio.CancelScope(shield=True):
-                await settle_failure(replays, claim, exc)
+                await settle_failure(replays, claim, exc, debrief_id)
         raise
-    return EventSourceResponse(turn_events(first, events, replays, claim))
+    if claim is not None:
+        # The turn runs to its end whether or not the client stays to read it (assistant/handoff.py), so
+        # its answer is stored for the key when it ends: a resend after a dropped connection gets it.
+        settle = partial(_settle, replays, claim, debrief_id)
+        if events.outcome.done():
+            await run_in_threadpool(settle, events.outcome)
+        else:
+            events.outcome.add_done_callback(settle)
+    return EventSourceResponse(turn_events(first, events, debrief_id))
 
 
-async def turn_events(
-    first: Any, events: Iterator[Any], replays: Replays | None = None, claim: Claim | None = None
-) -> AsyncIterator[dict[str, str]]:
-    """The turn's events; with a claimed Idempotency-Key (`replays` and `claim`), its answer is stored."""
-    if replays is None:
-        claim = None
-    settled = claim is None
+def _settle(replays: Replays, claim: Claim, debrief_id: str, outcome: Future[TurnOutcome]) -> None:
+    failure = outcome.exception()
+    if failure is None:
+        replays.complete(claim, Answer(200, _turn(outcome.result()).model_dump(mode="json")))
+    else:
+        record_failure(replays, claim, failure, debrief_id)
+
+
+async def turn_events(first: Any, events: Iterator[Any], debrief_id: str) -> AsyncIterator[dict[str, str]]:
+    """The turn's events, read from the thread the turn runs in; a client that hangs up stops only this."""
     try:
         yield _event(first)
         async for event in iterate_in_threadpool(events):
             if isinstance(event, TurnOutcome):
-                turn = _turn(event)
-                if claim is not None and replays is not None:
-                    await run_in_threadpool(replays.complete, claim, Answer(200, turn.model_dump(mode="json")))
-                    settled = True
-                for final in _final_events(turn):
+                for final in _final_events(_turn(event)):
                     yield final
             else:
                 yield _event(event)
     except DebriefError as exc:
-        if claim is not None and replays is not None:
-            await settle_failure(replays, claim, exc)
-            settled = True
-        code, detail = status_and_detail(exc)
+        code, detail = status_and_detail(exc, debrief_id)
         yield {"event": "error", "data": json.dumps({"status": code, "detail": detail})}
-    finally:
-        if not settled and claim is not None and replays is not None:
-            # The client went away mid-turn: nobody can say what the turn did, so the key is freed.
-            with anyio.CancelScope(shield=True):
-                await run_in_threadpool(replays.release, claim)
 
 
 async def _replayed_sse(debrief_id: str, answer: Answer) -> AsyncIterator[dict[str, str]]:

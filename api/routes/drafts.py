@@ -21,6 +21,7 @@ from api.models import (
     DraftOut,
     EditDraft,
     Problem,
+    TypedText,
     VersionOut,
 )
 from assistant.core import DebriefError
@@ -72,7 +73,7 @@ def create_draft(debrief_id: str, body: CreateDraft, recruiter: RecruiterDep, dr
 async def create_spec_draft_from_file(
     debrief_id: str, recruiter: RecruiterDep, drafts: DraftsDep,
     file: Annotated[UploadFile, File(description="The original job spec, .md or .txt")],
-    instructions: Annotated[str | None, Form(max_length=2000)] = None,
+    instructions: Annotated[TypedText | None, Form(max_length=2000)] = None,
 ) -> DraftOut:
     """A revised_job_spec draft from an uploaded original spec."""
     limit = drafts.max_spec_bytes
@@ -94,10 +95,11 @@ async def stream_draft(
     when the model's did not hold up) or `error`."""
     events = drafts.stream_create(recruiter, debrief_id, body.type, body.instructions, body.original_spec)
     first = await run_in_threadpool(next, events)  # bad input still gets a plain 4xx
-    return EventSourceResponse(_sse(first, events))
+    return EventSourceResponse(_sse(first, events, debrief_id))
 
 
-async def _sse(first: Any, events: Iterator[Any]) -> AsyncIterator[dict[str, str]]:
+async def _sse(first: Any, events: Iterator[Any], debrief_id: str) -> AsyncIterator[dict[str, str]]:
+    """The draft's events, read from the thread it is written in; a client that hangs up stops only this."""
     yield {"event": first[0], "data": json.dumps(first[1])}
     try:
         async for event in iterate_in_threadpool(events):
@@ -106,7 +108,7 @@ async def _sse(first: Any, events: Iterator[Any]) -> AsyncIterator[dict[str, str
             else:
                 yield {"event": event[0], "data": json.dumps(event[1])}
     except DebriefError as exc:
-        code, detail = status_and_detail(exc)
+        code, detail = status_and_detail(exc, debrief_id)
         yield {"event": "error", "data": json.dumps({"status": code, "detail": detail})}
 
 

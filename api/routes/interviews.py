@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import InterviewsDep, RecruiterDep
 from api.models import (
@@ -16,6 +16,7 @@ from api.models import (
     Problem,
     ReconciliationOut,
     SideStatusOut,
+    TypedText,
 )
 from assistant.conversation import Interview, SideStatus
 
@@ -59,7 +60,8 @@ def list_interviews(recruiter: RecruiterDep, interviews: InterviewsDep) -> list[
 
 @router.get("/drift", response_model=list[DriftOut], responses=ERRORS)
 def requirement_drift(
-    company: str, role_title: str, recruiter: RecruiterDep, interviews: InterviewsDep
+    company: Annotated[TypedText, Query(max_length=300)], role_title: Annotated[TypedText, Query(max_length=300)],
+    recruiter: RecruiterDep, interviews: InterviewsDep,
 ) -> list[DriftOut]:
     """The requirement changes recorded across this role's interviews, oldest first: how the brief moved."""
     return [DriftOut(**asdict(entry)) for entry in interviews.drift(recruiter.id, company, role_title)]

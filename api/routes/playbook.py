@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import PlaybookDep, RecruiterDep
-from api.models import CitationOut, PassageOut, Problem, SearchOut
+from api.models import CitationOut, PassageOut, Problem, SearchOut, TypedText
 from assistant.playbook import COLLECTIONS
 
 router = APIRouter(prefix="/playbook", tags=["playbook"])
@@ -28,7 +28,9 @@ def citation_out(entry_id: str, title: str, heading: str, file: str, collection:
 async def search(
     recruiter: RecruiterDep,
     playbook: PlaybookDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="A question or situation, in plain words")],
+    q: Annotated[
+        TypedText, Query(min_length=1, max_length=2000, description="A question or situation, in plain words")
+    ],
     k: Annotated[int, Query(ge=1, le=50, description="How many passages")] = 5,
     source: Annotated[Literal["all", "playbook", "documents"], Query(description="Which collection")] = "all",
 ) -> SearchOut:

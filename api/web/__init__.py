@@ -26,16 +26,15 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     # HttpOnly always (Starlette sets it); SameSite=Strict: no other site's page can make a request that
-    # carries the cookie, which backs up the CSRF token. https_only stays off: the default is loopback http.
+    # carries the cookie, which backs up the CSRF token. Secure only when told the service is behind HTTPS
+    # (DEBRIEF_BEHIND_HTTPS): a browser would never send a Secure cookie over the default loopback http.
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=COOKIE,
-                       max_age=settings.session_max_age_s, same_site="strict", https_only=False)
+                       max_age=settings.session_max_age_s, same_site="strict", https_only=settings.behind_https)
     json_handler = app.exception_handlers[DebriefError]
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, _exc: NotSignedIn) -> Response:
-        if _wants_page(request):
-            return RedirectResponse("/signin" if request.url.path == "/" else "/signin?expired=1", status_code=303)
-        return JSONResponse({"detail": SESSION_ENDED}, status_code=401)
+        return signed_out(request)
 
     @app.exception_handler(BadCsrfToken)
     async def _bad_token(request: Request, _exc: BadCsrfToken) -> Response:
@@ -48,9 +47,18 @@ def install(app: FastAPI, settings: Settings) -> None:
     async def _domain_error(request: Request, exc: DebriefError) -> Response:
         if not _is_web(request) or not _wants_page(request):
             return await json_handler(request, exc)  # type: ignore[no-any-return, misc]
-        status, detail = status_and_detail(exc)
+        status, detail = status_and_detail(exc, request.path_params.get("debrief_id"))
         title = {404: "Not found", 429: "Too many requests"}.get(status, "Something went wrong")
         return page(request, "error.html", status, title=title, detail=detail)
+
+
+def signed_out(request: Request) -> Response:
+    """The answer to a visitor whose sign-in ended: the sign-in page, or a 401 for the page's fetch calls.
+    The cookie is emptied, so a revoked one is not sent again (and /signin does not bounce back to /)."""
+    request.session.clear()
+    if _wants_page(request):
+        return RedirectResponse("/signin" if request.url.path == "/" else "/signin?expired=1", status_code=303)
+    return JSONResponse({"detail": SESSION_ENDED}, status_code=401)
 
 
 def _is_web(request: Request) -> bool:

@@ -11,11 +11,11 @@ from sse_starlette.sse import EventSourceResponse
 
 from api.deps import DebriefsDep, DraftsDep, get_service
 from api.errors import status_and_detail
-from api.models import PostMessage
+from api.models import PostMessage, TypedText
 from api.routes.debriefs import turn_events  # the JSON route's event stream, reused as is
 from api.web import views
 from api.web.render import page, redirect
-from api.web.session import SESSION_ENDED, Acting, SignedIn, check_csrf, sign_in, sign_out
+from api.web.session import SESSION_ENDED, Acting, SignedIn, check_csrf, is_signed_in, sign_in, sign_out
 from assistant.access import AccessDenied
 from assistant.core import DebriefError, TooManyRequests
 from assistant.drafting import KINDS
@@ -33,14 +33,18 @@ def debrief_url(debrief_id: str) -> str:
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def signin_page(request: Request, expired: bool = False) -> Response:
-    if "key" in request.session:
+def signin_page(request: Request, service: ServiceDep, expired: bool = False) -> Response:
+    # Only a sign-in still open goes on to the list: a revoked cookie sent again would otherwise bounce
+    # between here and the list.
+    if is_signed_in(request, service):
         return RedirectResponse("/", status_code=303)
     return page(request, "signin.html", notice=SESSION_ENDED if expired else None, error=None)
 
 
 @router.post("/signin", response_class=HTMLResponse)
-async def signin(request: Request, service: ServiceDep, key: Annotated[str, Form(max_length=200)] = "") -> Response:
+async def signin(
+    request: Request, service: ServiceDep, key: Annotated[TypedText, Form(max_length=200)] = ""
+) -> Response:
     try:
         await check_csrf(request, None)
     except Exception:
@@ -58,8 +62,8 @@ async def signin(request: Request, service: ServiceDep, key: Annotated[str, Form
 
 
 @router.post("/signout")
-def signout(request: Request, _recruiter: Acting) -> Response:
-    sign_out(request)
+def signout(request: Request, _recruiter: Acting, service: ServiceDep) -> Response:
+    sign_out(request, service)
     return redirect(request, "/signin")
 
 
@@ -75,9 +79,9 @@ def home(request: Request, recruiter: SignedIn, debriefs: DebriefsDep) -> Respon
 def open_debrief(
     request: Request, recruiter: Acting, debriefs: DebriefsDep,
     kind: Annotated[Literal["candidate", "client"], Form()],
-    candidate_name: Annotated[str, Form(max_length=300)] = "",
-    role_title: Annotated[str, Form(max_length=300)] = "",
-    company: Annotated[str, Form(max_length=300)] = "",
+    candidate_name: Annotated[TypedText, Form(max_length=300)] = "",
+    role_title: Annotated[TypedText, Form(max_length=300)] = "",
+    company: Annotated[TypedText, Form(max_length=300)] = "",
 ) -> Response:
     prefill = {"candidate_name": candidate_name, "role_title": role_title, "company": company}
     debrief = debriefs.open(recruiter.id, kind, {k: v or None for k, v in prefill.items()})
@@ -115,7 +119,7 @@ def live_panels(request: Request, debrief_id: str, recruiter: SignedIn, debriefs
 @router.post("/app/debriefs/{debrief_id}/messages")
 def post_message(
     request: Request, debrief_id: str, recruiter: Acting, debriefs: DebriefsDep,
-    text: Annotated[str, Form()] = "",
+    text: Annotated[TypedText, Form()] = "",
 ) -> Response:
     """Without JavaScript the form lands here: the whole turn, then the page again."""
     try:
@@ -129,7 +133,7 @@ def post_message(
 async def stream_message(debrief_id: str, body: PostMessage, recruiter: Acting, debriefs: DebriefsDep) -> Response:
     events = debriefs.stream_message(recruiter.id, debrief_id, body.text)
     first = await run_in_threadpool(next, events)  # bad input still gets a plain 4xx
-    return EventSourceResponse(turn_events(first, events))
+    return EventSourceResponse(turn_events(first, events, debrief_id))
 
 
 @router.post("/app/debriefs/{debrief_id}/retry")
@@ -145,13 +149,13 @@ def retry(request: Request, debrief_id: str, recruiter: Acting, debriefs: Debrie
 async def stream_retry(debrief_id: str, recruiter: Acting, debriefs: DebriefsDep) -> Response:
     events = debriefs.stream_retry(recruiter.id, debrief_id)
     first = await run_in_threadpool(next, events)
-    return EventSourceResponse(turn_events(first, events))
+    return EventSourceResponse(turn_events(first, events, debrief_id))
 
 
 @router.post("/app/debriefs/{debrief_id}/corrections")
 def correct(
     request: Request, debrief_id: str, recruiter: Acting, debriefs: DebriefsDep,
-    field: Annotated[str, Form(max_length=100)], value: Annotated[str, Form(max_length=4000)] = "",
+    field: Annotated[TypedText, Form(max_length=100)], value: Annotated[TypedText, Form(max_length=4000)] = "",
 ) -> Response:
     try:
         outcome = debriefs.correct(recruiter.id, debrief_id, field, value)
@@ -162,6 +166,6 @@ def correct(
 
 def problem_text(exc: DebriefError) -> str:
     """The API's wording, minus its advice to call an endpoint: the page offers a button instead."""
-    _status, detail = status_and_detail(exc)
+    _status, detail = status_and_detail(exc, "")
     return detail.split(" Your message was kept")[0] + (" Your message was kept: retry it below."
                                                         if "Your message was kept" in detail else "")

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import DebriefsDep, DraftsDep
-from api.models import DraftType
+from api.models import DraftType, TypedText
 from api.web import views
 from api.web.debrief_pages import debrief_url, problem_text
 from api.web.render import page, redirect
@@ -28,8 +28,8 @@ def draft_url(debrief_id: str, draft_id: str) -> str:
 async def create_draft(
     request: Request, debrief_id: str, recruiter: Acting, drafts: DraftsDep,
     type: Annotated[DraftType, Form()],
-    instructions: Annotated[str, Form(max_length=2000)] = "",
-    original_spec: Annotated[str, Form(max_length=20_000)] = "",
+    instructions: Annotated[TypedText, Form(max_length=2000)] = "",
+    original_spec: Annotated[TypedText, Form(max_length=20_000)] = "",
 ) -> Response:
     # The spec box is on the form for every type; only a revised spec uses what is in it.
     spec = original_spec if type == "revised_job_spec" else None
@@ -54,7 +54,7 @@ def draft_page(
 @router.post("/app/debriefs/{debrief_id}/drafts/{draft_id}/edit")
 def edit_draft(
     request: Request, debrief_id: str, draft_id: str, recruiter: Acting, drafts: DraftsDep,
-    text: Annotated[str, Form(max_length=20_000)] = "",
+    text: Annotated[TypedText, Form(max_length=20_000)] = "",
 ) -> Response:
     url = draft_url(debrief_id, draft_id)
     try:
@@ -67,7 +67,7 @@ def edit_draft(
 @router.post("/app/debriefs/{debrief_id}/drafts/{draft_id}/approve")
 def approve_draft(
     request: Request, debrief_id: str, draft_id: str, recruiter: Acting, drafts: DraftsDep,
-    override_reason: Annotated[str, Form(max_length=2000)] = "",
+    override_reason: Annotated[TypedText, Form(max_length=2000)] = "",
 ) -> Response:
     url = draft_url(debrief_id, draft_id)
     try:

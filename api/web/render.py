@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.web.session import csrf_token
 from assistant.conversation import label, show
+from assistant.core import INVISIBLE
 
 TEMPLATES = Path(str(files("api") / "templates"))
 
@@ -28,8 +29,15 @@ HEADERS = {
     "cache-control": "no-store",
 }
 
+def _visible(value: Any) -> Any:
+    """Every shown text without direction controls or zero-width characters: text stored before inputs
+    were cleaned (or written by the model) must not reorder or hide what a page shows."""
+    # type(value): a Markup stays Markup (already escaped), so it is not escaped a second time.
+    return type(value)(INVISIBLE.sub("", value)) if isinstance(value, str) else value
+
+
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True, finalize=_visible)
 env.filters["label"] = label
 env.filters["show"] = show
 env.filters["percent"] = lambda share: f"{round(100 * float(share or 0))} %"

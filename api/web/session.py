@@ -52,21 +52,37 @@ def sign_in(request: Request, service: Service, key: str) -> Recruiter:
     except AccessDenied:
         service.quota.take(f"address:{_address(request)}")  # guessing keys here is rate-limited too
         raise
+    service.sign_ins.end(request.session.get("sign_in"))
     request.session.clear()
     # A fresh token at sign-in: one planted before it (session fixation) is worth nothing after.
-    request.session.update({"key": hash_key(key.strip()), "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"key": hash_key(key.strip()), "csrf": secrets.token_urlsafe(32),
+                            "sign_in": service.sign_ins.start(recruiter.id)})
     return recruiter
 
 
-def sign_out(request: Request) -> None:
+def sign_out(request: Request, service: Service) -> None:
+    """Ends the sign-in on the server too: a copy of the cookie kept from before opens nothing."""
+    service.sign_ins.end(request.session.get("sign_in"))
     request.session.clear()
 
 
+def is_signed_in(request: Request, service: Service) -> bool:
+    try:
+        recruiter = service.keys.authenticate_hash(request.session.get("key"))
+    except AccessDenied:
+        return False
+    return service.sign_ins.is_open(request.session.get("sign_in"), recruiter.id)
+
+
 def signed_in(request: Request, service: Annotated[Service, Depends(get_service)]) -> Recruiter:
+    """The recruiter whose key the cookie names, while its sign-in is open on the server (see
+    assistant/sign_ins.py)."""
     try:
         recruiter = service.keys.authenticate_hash(request.session.get("key"))
     except AccessDenied:
         raise NotSignedIn from None
+    if not service.sign_ins.is_open(request.session.get("sign_in"), recruiter.id):
+        raise NotSignedIn
     service.quota.take(f"recruiter:{recruiter.id}")
     return recruiter
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.access.idempotency import Answer, Claim, Replays, request_fingerprint
 from assistant.access.keys import AccessDenied, Keys, Recruiter, hash_key, new_key
 from assistant.access.quota import Quota
+from assistant.access.sign_ins import SignIns
 
 __all__ = [
     "AccessDenied",
@@ -14,6 +15,7 @@ __all__ = [
     "Quota",
     "Recruiter",
     "Replays",
+    "SignIns",
     "hash_key",
     "new_key",
     "request_fingerprint",

@@ -7,10 +7,8 @@ recruiters get.
 from __future__ import annotations
 
 import builtins
-import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -20,14 +18,16 @@ from typing import Any
 from sqlalchemy import select
 
 from assistant.conversation.corrections import apply_correction
-from assistant.conversation.extraction import Extraction, Extractor, PastTurn
+from assistant.conversation.extraction import Extractor, PastTurn
 from assistant.conversation.flows import Flow, load_flow
 from assistant.conversation.recording import apply_updates
 from assistant.conversation.replies import compose
 from assistant.core import (
     SIDES,
     AppliedUpdate,
+    Emit,
     FieldValue,
+    Handoff,
     InvalidInput,
     MessagePending,
     NothingToRetry,
@@ -35,6 +35,7 @@ from assistant.core import (
     Rejection,
     Side,
     StaleVersion,
+    clean_typed,
 )
 from assistant.interviews import followups
 from assistant.playbook import GuidanceNote, GuidanceSource
@@ -149,27 +150,40 @@ class Debriefs:
 
     def delete(self, recruiter_id: str, debrief_id: str) -> None:
         """Erase the debrief everywhere (see assistant/erasure.py); a held one is refused (DebriefHeld)."""
-        with self._lock(debrief_id), self._store.session() as s:
-            erase_debrief(s, self._owned(s, recruiter_id, debrief_id), "request")
+        with self._lock(debrief_id):
+            with self._store.session() as s:
+                erase_debrief(s, self._owned(s, recruiter_id, debrief_id), "request")
+            self._store.forget_erased()
 
     # --- turns -----------------------------------------------------------------------------------
 
     def post_message(
         self, recruiter_id: str, debrief_id: str, text: str, expected_version: int | None = None
     ) -> TurnOutcome:
-        return _drain(self.stream_message(recruiter_id, debrief_id, text, stream=False,
-                                          expected_version=expected_version))
+        return self._message_turn(recruiter_id, debrief_id, text, expected_version, False, _unheard)
 
     def retry(self, recruiter_id: str, debrief_id: str, expected_version: int | None = None) -> TurnOutcome:
-        return _drain(self.stream_retry(recruiter_id, debrief_id, stream=False, expected_version=expected_version))
+        return self._retry_turn(recruiter_id, debrief_id, expected_version, False, _unheard)
 
     def stream_message(
         self, recruiter_id: str, debrief_id: str, text: str, stream: bool = True,
         expected_version: int | None = None,
-    ) -> Iterator[ProgressEvent | TurnOutcome]:
+    ) -> Handoff[TurnOutcome]:
         """The turn as events: `accepted` once the message is stored, then `status` and (when
         `stream`) `progress` while the model writes; the TurnOutcome last. With `expected_version`, the
-        turn is refused (StaleVersion) unless the debrief is still at that version."""
+        turn is refused (StaleVersion) unless the debrief is still at that version. The turn runs in its
+        own thread (assistant/handoff.py): a reader that stops reading never holds the debrief's lock."""
+        return Handoff(partial(self._message_turn, recruiter_id, debrief_id, text, expected_version, stream))
+
+    def stream_retry(
+        self, recruiter_id: str, debrief_id: str, stream: bool = True, expected_version: int | None = None
+    ) -> Handoff[TurnOutcome]:
+        return Handoff(partial(self._retry_turn, recruiter_id, debrief_id, expected_version, stream))
+
+    def _message_turn(
+        self, recruiter_id: str, debrief_id: str, text: str, expected_version: int | None, stream: bool,
+        emit: Emit,
+    ) -> TurnOutcome:
         text = self._validated(text)
         with self._lock(debrief_id):
             with self._store.session() as s:
@@ -184,25 +198,21 @@ class Debriefs:
                     MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
                 )
                 row.version += 1
-            yield ("accepted", {"debrief_id": debrief_id})
-            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
-        yield outcome
+            emit(("accepted", {"debrief_id": debrief_id}))
+            return self._run_turn(recruiter_id, debrief_id, stream, emit)
 
-    def stream_retry(
-        self, recruiter_id: str, debrief_id: str, stream: bool = True, expected_version: int | None = None
-    ) -> Iterator[ProgressEvent | TurnOutcome]:
+    def _retry_turn(
+        self, recruiter_id: str, debrief_id: str, expected_version: int | None, stream: bool, emit: Emit
+    ) -> TurnOutcome:
         with self._lock(debrief_id):
             with self._store.session() as s:
                 row = self._owned(s, recruiter_id, debrief_id)
                 _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
-            outcome = yield from self._run_turn(recruiter_id, debrief_id, stream)
-        yield outcome
+            return self._run_turn(recruiter_id, debrief_id, stream, emit)
 
-    def _run_turn(
-        self, recruiter_id: str, debrief_id: str, stream: bool
-    ) -> Generator[ProgressEvent, None, TurnOutcome]:
+    def _run_turn(self, recruiter_id: str, debrief_id: str, stream: bool, emit: Emit) -> TurnOutcome:
         with self._store.session() as s:
             row = self._owned(s, recruiter_id, debrief_id)
             debrief = _to_debrief(row)
@@ -214,13 +224,13 @@ class Debriefs:
         asked = flow.topic(state.get("asked") or "")
         question = asked.ask if asked else None
 
-        yield ("status", {"stage": "reading", "message": "Reading your notes"})
+        emit(("status", {"stage": "reading", "message": "Reading your notes"}))
         started = time.perf_counter()
         call = partial(
             self._extractor.extract,
             debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text),
         )
-        extraction = yield from (_streamed(call) if stream else _called(call))
+        extraction = call(on_progress=lambda n: emit(("progress", {"chunks": n}))) if stream else call()
         elapsed = time.perf_counter() - started
 
         record = debrief.record
@@ -312,6 +322,10 @@ class Debriefs:
     def _validated(self, text: Any) -> str:
         if not isinstance(text, str) or not text.strip():
             raise InvalidInput("message text is empty")
+        # Whatever the entry point (API, web app, terminal): valid Unicode, NFC, nothing invisible.
+        text = clean_typed(text)
+        if not text.strip():
+            raise InvalidInput("message text is empty")
         if len(text) > self._max_chars:
             raise InvalidInput(f"message is {len(text)} characters; the limit is {self._max_chars}")
         return text
@@ -338,39 +352,8 @@ def _check_version(row: DebriefRow, expected: int | None) -> None:
         )
 
 
-def _called(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
-    return call()
-    yield  # a generator with no events, so both paths read alike in _run_turn
-
-
-def _streamed(call: Callable[..., Extraction]) -> Generator[ProgressEvent, None, Extraction]:
-    """Run the model call in a worker thread and pass its progress on as it happens."""
-    events: queue.Queue[ProgressEvent | None] = queue.Queue()
-    result: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            result["extraction"] = call(on_progress=lambda n: events.put(("progress", {"chunks": n})))
-        except BaseException as exc:  # re-raised in the caller's thread below
-            result["error"] = exc
-        finally:
-            events.put(None)
-
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    while (event := events.get()) is not None:
-        yield event
-    worker.join()
-    if "error" in result:
-        raise result["error"]
-    return result["extraction"]
-
-
-def _drain(events: Iterator[ProgressEvent | TurnOutcome]) -> TurnOutcome:
-    for event in events:
-        if isinstance(event, TurnOutcome):
-            return event
-    raise RuntimeError("turn ended without an outcome")
+def _unheard(_event: object) -> None:
+    """A turn nobody streams: its events go nowhere."""
 
 
 def _to_note(row: GuidanceRow) -> GuidanceNote:

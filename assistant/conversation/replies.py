@@ -29,6 +29,13 @@ def _captured_line(update: AppliedUpdate) -> str:
     return text
 
 
+def _left_out_line(rejection: Rejection) -> str:
+    # A value the model left empty is named as such: an empty pair of quotation marks reads like a glitch.
+    value = rejection.value.strip()
+    shown = f"\u201c{value}\u201d" if value else "with no value"
+    return f"{label(rejection.field)} {shown} ({rejection.reason})"
+
+
 def compose(applied: list[AppliedUpdate], rejected: list[Rejection], question: str | None, closing: str) -> str:
     lines = []
     if applied:
@@ -36,7 +43,6 @@ def compose(applied: list[AppliedUpdate], rejected: list[Rejection], question: s
     else:
         lines.append("Nothing new to record from that.")
     if rejected:
-        left_out = "; ".join(f"{label(r.field)} \u201c{r.value}\u201d ({r.reason})" for r in rejected)
-        lines.append(f"Left out: {left_out}.")
+        lines.append(f"Left out: {'; '.join(_left_out_line(r) for r in rejected)}.")
     lines.append(question if question else closing)
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from assistant.core.errors import (
     TooManyRequests,
 )
 from assistant.core.evidence import Located, locate, normalise
+from assistant.core.handoff import Emit, Handoff
 from assistant.core.plain_text import clean
 from assistant.core.prompts import PromptLibrary
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
@@ -42,16 +43,10 @@ from assistant.core.schema import (
 )
 from assistant.core.settings import Settings, get_settings
 from assistant.core.text import STOP_WORDS, stem, words
+from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
 from assistant.core.values import InvalidValue, parse_amount, parse_currency, parse_value
 
 __all__ = [
-    "STOP_WORDS",
-    "clean",
-    "flows_folder",
-    "knowledge_folder",
-    "prompts_folder",
-    "stem",
-    "words",
     "AppliedUpdate",
     "ApprovalBlocked",
     "DebriefError",
@@ -59,9 +54,12 @@ __all__ = [
     "DebriefNotFound",
     "DraftClosed",
     "DraftNotFound",
+    "Emit",
     "FIELD_SPECS",
     "FieldSpec",
     "FieldValue",
+    "Handoff",
+    "INVISIBLE",
     "IdempotencyKeyReused",
     "InterviewNotFound",
     "InvalidInput",
@@ -72,6 +70,7 @@ __all__ = [
     "ModelOutputInvalid",
     "ModelPaused",
     "ModelUnavailable",
+    "NotUnicode",
     "NothingToRetry",
     "PlaybookUnavailable",
     "PromptLibrary",
@@ -80,16 +79,24 @@ __all__ = [
     "Rejection",
     "SIDES",
     "SPECS_BY_KEY",
+    "STOP_WORDS",
     "Settings",
     "Side",
     "StaleVersion",
     "TooManyRequests",
+    "clean",
+    "clean_typed",
+    "flows_folder",
     "get_settings",
+    "knowledge_folder",
     "locate",
     "normalise",
     "parse_amount",
     "parse_currency",
     "parse_value",
+    "prompts_folder",
     "record_field_names",
     "specs_for",
+    "stem",
+    "words",
 ]

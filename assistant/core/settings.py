@@ -282,6 +282,13 @@ class Settings(BaseSettings):
         ),
     )
 
+    behind_https: bool = Field(
+        default=False,
+        description=(
+            "The service is reached over HTTPS (TLS ends at a proxy in front of it): the session cookie is then "
+            "marked Secure, so a browser never sends it over plain http."
+        ),
+    )
     max_message_chars: int = Field(
         default=8000,
         description=(

@@ -60,6 +60,13 @@ def _words_to_number(text: str) -> float | None:
 
 
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(k|grand|thousand|m|mil|million)?\b", re.IGNORECASE)
+# A minus sign that starts a figure (at the start, or after a currency sign or a colon), not the dash
+# of a range between two figures ("95-100k").
+_NEGATIVE = re.compile(r"(?:^|[^\w\s.,])\s*[-\u2212]\s*[£$€¥₹]?\s*\d|\b(?:minus|negative)\b", re.IGNORECASE)
+_EXPONENT = re.compile(r"\d\s*e\s*[-+]?\d", re.IGNORECASE)
+# Above any annual pay in any currency the record holds (a hundred million yen is about 650,000 dollars):
+# a larger figure is a slip or a test of the form, not pay.
+MAX_AMOUNT = 100_000_000
 
 
 def parse_amount(text: str) -> int:
@@ -69,6 +76,10 @@ def parse_amount(text: str) -> int:
     pay is 120 (recruiters say "expects 85" for 85,000).
     """
     raw = text.strip().lower()
+    if _NEGATIVE.search(raw):
+        raise InvalidValue(f"pay cannot be negative: {text!r}; write the figure without a minus sign")
+    if _EXPONENT.search(raw):
+        raise InvalidValue(f"{text!r} is written with an exponent; write the figure out, e.g. 85k or 85,000")
     match = _NUMBER.search(raw)
     if match:
         digits = match.group(1)
@@ -96,6 +107,8 @@ def parse_amount(text: str) -> int:
         number *= 1000
     if number <= 0:
         raise InvalidValue(f"not a positive amount: {text!r}")
+    if number > MAX_AMOUNT:
+        raise InvalidValue(f"{text!r} is more than {MAX_AMOUNT:,} a year, which is not a pay figure; check the digits")
     return int(round(number))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assistant.access import Recruiter
 from assistant.conversation import untrusted_spans
-from assistant.core import DraftNotFound, InvalidInput, ModelUnavailable, Record
+from assistant.core import DraftNotFound, Emit, Handoff, InvalidInput, ModelUnavailable, Record
 from assistant.drafting.approval import check_approval, check_edit, check_open
 from assistant.drafting.disclosure import facts, withheld_flags
 from assistant.drafting.export import ExportFile, export
@@ -81,7 +81,7 @@ class Drafts:
 
     def create(self, recruiter: Recruiter, debrief_id: str, kind: str, instructions: str | None = None,
                original_spec: str | None = None) -> Draft:
-        for event in self.stream_create(recruiter, debrief_id, kind, instructions, original_spec):
+        for event in self._events(recruiter, debrief_id, kind, instructions, original_spec):
             if isinstance(event, Draft):
                 return event
         raise RuntimeError("drafting ended without a draft")
@@ -89,8 +89,24 @@ class Drafts:
     def stream_create(
         self, recruiter: Recruiter, debrief_id: str, kind: str, instructions: str | None = None,
         original_spec: str | None = None,
+    ) -> Handoff[Draft]:
+        """`accepted` once the request is checked, `delta` events as the model writes, the Draft last. The
+        draft is written in its own thread (assistant/handoff.py): a reader that goes away leaves no
+        half-read model stream behind, and the draft is stored for when the recruiter comes back."""
+
+        def work(emit: Emit) -> Draft:
+            for event in self._events(recruiter, debrief_id, kind, instructions, original_spec):
+                if isinstance(event, Draft):
+                    return event
+                emit(event)
+            raise RuntimeError("drafting ended without a draft")
+
+        return Handoff(work, name="draft")
+
+    def _events(
+        self, recruiter: Recruiter, debrief_id: str, kind: str, instructions: str | None = None,
+        original_spec: str | None = None,
     ) -> Iterator[ProgressEvent | Draft]:
-        """`accepted` once the request is checked, `delta` events as the model writes, the Draft last."""
         draft_kind = _kind(kind)
         spec, notices = self._spec(draft_kind, original_spec)
         with self._store.session() as s:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from pathlib import PurePath
 
-from assistant.core import InvalidInput
+from assistant.core import InvalidInput, clean_typed
 
 SPEC_SUFFIXES = (".md", ".markdown", ".txt")
 _SIGNATURES = {b"%PDF": "a PDF", b"PK\x03\x04": "a Word or zip file", b"\xd0\xcf\x11\xe0": "an old Word file"}
@@ -34,7 +34,8 @@ def read_spec_upload(filename: str, data: bytes, max_bytes: int) -> str:
     text = _decode(data)
     if text is None or sum(c in _CONTROL for c in text) > _MAX_CONTROL_SHARE * len(text):
         raise InvalidInput("The job spec file does not contain text (it looks binary): save it as .txt or paste it.")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # The same cleaning as every typed text (NFC, no direction controls or zero-width characters).
+    text = clean_typed(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise InvalidInput("The job spec file is empty.")
     return text

@@ -15,6 +15,7 @@ from assistant.storage.store import (
     InterviewRow,
     MessageRow,
     RecruiterRow,
+    SignInRow,
     Store,
     as_utc,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "InterviewRow",
     "MessageRow",
     "RecruiterRow",
+    "SignInRow",
     "Store",
     "as_utc",
     "audit",

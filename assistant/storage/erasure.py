@@ -149,6 +149,7 @@ class Erasure:
                     erased.held += 1
                 else:
                     erased.add(erase_debrief(s, row, "candidate"))
+        self._store.forget_erased()
         if self._server_log is not None:
             erased.server_log_lines = scrub_log(self._server_log, [name])
         return erased
@@ -187,6 +188,8 @@ class Erasure:
                     names.append(interview.candidate_name)
                     s.delete(interview)
                     erased.interviews += 1
+        if erased.debriefs or erased.interviews:
+            self._store.forget_erased()
         if self._server_log is not None:
             erased.server_log_lines = scrub_log(self._server_log, names)
         return erased

@@ -1,8 +1,8 @@
 """Schema changes as Alembic revisions (assistant/storage/migrations/versions/), applied at start-up.
 
-A database made before migrations existed has Debrief's tables but no `alembic_version`: it is first
-brought up to the baseline revision (the columns it lacks are added, as start-up used to do), stamped
-with it, and then upgraded like any other.
+A database made before migrations existed has Debrief's tables but no `alembic_version`: the tables and
+columns it lacks are added (as start-up did before migrations), which makes it the schema of the newest
+revision, and it is stamped with that revision. Every later change is a revision of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from assistant.storage.store import Base, add_missing_columns
 
-BASELINE = "0001"
 # Any fixed number, the same in every process: the key of the PostgreSQL advisory lock held while the
 # schema is migrated. Workers starting at the same moment would otherwise each find the tables missing and
 # create them, and the slower one would fail on PostgreSQL's unique type names.
@@ -50,5 +49,6 @@ def migrate(engine: Engine) -> None:
         config = _config(connection)
         if "alembic_version" not in tables and tables & set(Base.metadata.tables):
             add_missing_columns(connection)
-            command.stamp(config, BASELINE)
-        command.upgrade(config, "head")
+            command.stamp(config, "head")
+        else:
+            command.upgrade(config, "head")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -212,6 +214,16 @@ class LegalHoldRow(Base):
     held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class SignInRow(Base):
+    """A web sign-in that has not ended. The session cookie names it (by a random id whose SHA-256 is kept
+    here); signing out deletes the row, so a copy of the cookie opens nothing afterwards."""
+
+    __tablename__ = "sign_ins"
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recruiter_id: Mapped[str] = mapped_column(String(36), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class IdempotencyRow(Base):
     """The first answer to a request sent with an Idempotency-Key, replayed when the same request comes
     again. Keyed by recruiter too: one recruiter's key never reaches another's answer."""
@@ -261,6 +273,7 @@ def make_engine(url: str) -> Engine:
         in_memory = path in ("", ":memory:") or url in ("sqlite://", "sqlite:///:memory:")
         if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _owner_only(Path(path))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -291,6 +304,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def _owner_only(database: Path) -> None:
+    """The database holds candidates' personal data: readable by its owner only, like the session secret.
+    SQLite gives the -wal and -shm files the mode of the database file, so creating that one 0600 (and
+    narrowing files an earlier version left 0644) covers all three."""
+    if not database.exists():
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT, 0o600))
+    for file in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except PermissionError:
+            pass  # someone else's file: SQLite will say so if it cannot be used
+
+
 class Store:
     def __init__(self, url: str) -> None:
         # Imported here: the migrations read the tables this module defines.
@@ -304,6 +331,27 @@ class Store:
     def session(self) -> Iterator[Session]:
         with self._sessions() as session, session.begin():
             yield session
+
+    def forget_erased(self) -> None:
+        """After an erasure. In WAL mode SQLite writes every change to the -wal file beside the database
+        and copies it back at a checkpoint; until then the erased rows' earlier pages stay readable in that
+        file (secure_delete only zeroes the main file). Checkpoint everything and truncate the file to
+        nothing. A no-op for other databases."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        connection = self.engine.raw_connection()
+        try:
+            # The connection runs in autocommit (see make_engine), so this runs outside any transaction;
+            # it waits (the busy timeout) for readers of older snapshots to finish.
+            cursor = connection.cursor()
+            for _ in range(100):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = (cursor.fetchone() or (0,))[0]  # (busy, frames in the WAL, frames copied)
+                if not busy:
+                    return
+                time.sleep(0.05)
+        finally:
+            connection.close()
 
     def recruiter_by_key_hash(self, key_sha256: str) -> RecruiterRow | None:
         with self.session() as s:

@@ -118,3 +118,24 @@ def test_streamed_turn_with_bad_input_is_a_plain_4xx(client: TestClient, auth: d
 def test_openapi_docs_are_served(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert "/debriefs/{debrief_id}/messages" in client.get("/openapi.json").json()["paths"]
+
+
+def test_health_claims_only_what_it_checked(client: TestClient, model: ScriptedChatModel) -> None:
+    """/health answers that the process is alive; it checks no model, so it never says the service is ok
+    (before: {"status": "ok"} with the model down)."""
+    model.fail_with = httpx.ConnectError("connection refused")
+    health = client.get("/health")
+    assert health.status_code == 200 and health.json() == {"status": "alive"}
+
+
+def test_a_model_failure_names_this_debriefs_retry_route(
+    client: TestClient, auth: dict[str, str], model: ScriptedChatModel
+) -> None:
+    opened = _open(client, auth)
+    model.fail_with = httpx.ConnectError("connection refused")
+    down = client.post(f"/debriefs/{opened['id']}/messages", json={"text": "notice is 2 months"}, headers=auth)
+    assert down.status_code == 503
+    detail = down.json()["detail"]
+    assert f"POST /debriefs/{opened['id']}/retry" in detail and "{id}" not in detail
+    retried = client.post(f"/debriefs/{opened['id']}/retry", headers=auth)
+    assert retried.status_code == 503 and f"/debriefs/{opened['id']}/retry" in retried.json()["detail"]

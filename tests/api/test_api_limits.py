@@ -118,3 +118,20 @@ def test_the_allowance_refills_at_the_configured_rate() -> None:
     unlimited = Quota(per_minute=0, burst=1)
     for _ in range(5):
         unlimited.take("a")  # 0 turns the limit off
+
+
+def test_the_key_is_checked_before_the_body_is_read(limited: tuple[TestClient, Service]) -> None:
+    """An unauthenticated malformed body is a 401 (before: 422, which also told the caller the route's
+    shape) and counts against the caller's address like any refused key (before: never limited)."""
+    client, service = limited
+    bad_json = {"Content-Type": "application/json"}
+    codes = [client.post("/debriefs", content=b"{not json", headers=bad_json).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    assert client.get("/debriefs", headers=_auth(service.dev_key)).status_code == 200
+
+
+def test_an_upload_without_a_key_is_refused_before_it_is_parsed(limited: tuple[TestClient, Service]) -> None:
+    client, _service = limited
+    response = client.post("/debriefs/x/drafts/upload", files={"file": ("spec.md", b"# Data Engineer\n")},
+                           headers=_auth("dbf_wrong"))
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"] == "Bearer"

@@ -36,7 +36,8 @@ def _free_port() -> int:
 class API:
     """`uvicorn api.app:create_app` in its own process, configured only through DEBRIEF_* variables."""
 
-    def __init__(self, tmp: Path, model_url: str, key: str) -> None:
+    def __init__(self, tmp: Path, model_url: str, key: str, log_level: str = "warning") -> None:
+        self.log_level = log_level
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "api.log"
@@ -53,7 +54,7 @@ class API:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning"],
+                 "--port", str(self.port), "--log-level", self.log_level],
                 cwd=ROOT, env=self.env, stdout=log, stderr=log,
             )
         deadline = time.monotonic() + 60

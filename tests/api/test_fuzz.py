@@ -20,10 +20,12 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from langchain_core.messages import BaseMessage
 from schemathesis import checks
 
 from api.app import create_app
+from assistant.access.quota import Quota
 from assistant.core.errors import DebriefNotFound
 from assistant.core.settings import Settings
 from assistant.service import Service
@@ -118,3 +120,69 @@ def test_no_server_errors_and_every_response_matches_the_schema(
         checks.status_code_conformance, checks.content_type_conformance,
         checks.response_headers_conformance, checks.response_schema_conformance,
     ])
+
+
+# The same schema again, with every string of a JSON body carrying a lone UTF-16 surrogate (sent as JSON's
+# "\udXXX" escape: valid JSON, not valid Unicode). Hypothesis never generates surrogates on its own, and
+# an unchecked text field used to reach the database with one and answer 500.
+invalid_unicode = schemathesis.openapi.from_dict(create_app().openapi())
+LONE_SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
+
+
+def _planted(value: Any) -> st.SearchStrategy[Any]:
+    """`value` with a lone surrogate put somewhere into each of its strings (object keys left alone)."""
+    if isinstance(value, str):
+        return st.tuples(st.integers(0, len(value)), LONE_SURROGATE).map(
+            lambda drawn: value[:drawn[0]] + drawn[1] + value[drawn[0]:])
+    if isinstance(value, dict):
+        keys = list(value)
+        return st.tuples(*(_planted(value[k]) for k in keys)).map(lambda values: dict(zip(keys, values, strict=True)))
+    if isinstance(value, list):
+        return st.tuples(*(_planted(item) for item in value)).map(list)
+    return st.just(value)
+
+
+@invalid_unicode.hook
+def flatmap_body(_context: Any, body: Any) -> st.SearchStrategy[Any]:
+    return _planted(body)
+
+
+def _surrogate_first(value: Any) -> Any:
+    """The same, deterministically, for the cases schemathesis builds without the hook (its examples and
+    coverage phases): a surrogate in front of every string that has none. Containers are changed in place
+    (setting `case.body` would have schemathesis re-validate it, which cannot encode a surrogate)."""
+    if isinstance(value, str):
+        return value if any(0xD800 <= ord(c) <= 0xDFFF for c in value) else "\ud800" + value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _surrogate_first(item)
+    if isinstance(value, list):
+        value[:] = [_surrogate_first(item) for item in value]
+    return value
+
+
+@invalid_unicode.exclude(path="/debriefs/{debrief_id}/drafts/upload").parametrize()
+@settings(
+    max_examples=8, derandomize=True, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_invalid_unicode_in_any_body_is_refused_not_a_server_error(
+    case: schemathesis.Case, fuzzed: tuple[Fixture, Any]
+) -> None:
+    fixture, app = fuzzed
+    # Every request reaches the route: the first pass spent the rate limit's allowance.
+    fixture.service.quota = Quota(per_minute=0, burst=1)
+    _surrogate_first(case.body)
+    headers = {**(case.headers or {}), **fixture.auth}
+    if case.path_parameters and "debrief_id" in case.path_parameters:
+        # A new real debrief each time: a made-up id is a 404, and a debrief with a message waiting for
+        # the model a 409, before any text is stored.
+        case.path_parameters["debrief_id"] = fixture.open()
+        headers.pop("If-Match", None)
+    response = case.call(app=app, headers=headers)
+    SEEN[(f"{case.operation.label} (invalid Unicode)", response.status_code)] += 1
+    assert response.status_code < 500, f"{case.operation.label}: {response.status_code} {response.text[:500]}"
+    case.validate_response(response, checks=[
+        checks.status_code_conformance, checks.content_type_conformance, checks.response_schema_conformance,
+    ])
+

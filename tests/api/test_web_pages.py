@@ -8,8 +8,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from assistant.core.errors import InvalidInput
+from assistant.core.settings import Settings
 from assistant.service import Service
+from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
 
 PAGE = {"Accept": "text/html"}
@@ -158,3 +161,62 @@ def test_a_correction_names_a_field_of_the_debriefs_side(service: Service) -> No
     service.debriefs.correct(me, debrief.id, "company", "Halcyon")
     with pytest.raises(InvalidInput, match="already holds"):
         service.debriefs.correct(me, debrief.id, "company", "Halcyon")
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("-5", "cannot be negative"), ("1e400", "exponent"), ("999999999999", "not a pay figure"),
+    ("minus 5k", "cannot be negative"),
+])
+def test_a_negative_exponent_or_absurd_pay_correction_is_refused_with_a_reason(
+    service: Service, typed: str, reason: str
+) -> None:
+    """Before: -5 was stored as 5,000 and 1e400 as 400,000, without a word."""
+    assert service.dev_key
+    me = service.keys.authenticate(service.dev_key).id
+    debrief = service.debriefs.open(me, "candidate")
+    service.debriefs.correct(me, debrief.id, "compensation_expected", "55k")
+    with pytest.raises(InvalidInput, match=reason):
+        service.debriefs.correct(me, debrief.id, "compensation_expected", typed)
+    assert service.debriefs.get(me, debrief.id).record.fields["compensation"].value["expected"] == 55000
+
+
+def test_signing_out_ends_the_session_on_the_server(client: TestClient, service: Service) -> None:
+    """A copy of the cookie saved before signing out opens nothing afterwards (before: for 8 hours)."""
+    assert service.dev_key
+    csrf = signed_in(client, service.dev_key)
+    saved = dict(client.cookies)
+    assert client.get("/", headers=PAGE, follow_redirects=False).status_code == 200
+    out = client.post("/signout", data={"csrf_token": csrf}, headers=PAGE, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/signin"
+    client.cookies.clear()
+    for name, value in saved.items():
+        client.cookies.set(name, value)
+    replayed = client.get("/", headers=PAGE, follow_redirects=False)
+    assert replayed.status_code == 303 and replayed.headers["location"] == "/signin"
+    assert client.get("/app/debriefs/anything/live").status_code == 401
+    # Signing in again works.
+    client.cookies.clear()
+    signed_in(client, service.dev_key)
+    assert client.get("/", headers=PAGE, follow_redirects=False).status_code == 200
+
+
+def test_the_session_cookie_is_secure_only_when_the_service_is_behind_https(
+    settings: Settings, model: ScriptedChatModel
+) -> None:
+    for behind_https in (False, True):
+        url = f"sqlite:///{settings.data_dir / f'https-{behind_https}.db'}"
+        service = make_service(settings.model_copy(update={"behind_https": behind_https, "database_url": url}), model)
+        assert service.dev_key
+        with TestClient(create_app(service), base_url="https://testserver") as client:
+            form = client.get("/signin", headers=PAGE)
+            response = client.post("/signin", data={"key": service.dev_key, "csrf_token": token(form.text)},
+                                   headers=PAGE, follow_redirects=False)
+            flags = [flag.strip() for flag in response.headers["set-cookie"].lower().split(";")]
+            assert ("secure" in flags) is behind_https
+        service.stop()
+
+
+def test_an_unsigned_in_malformed_body_gets_the_signed_out_answer_not_a_422(client: TestClient) -> None:
+    response = client.post("/app/debriefs/x/messages/stream", content=b"{not json",
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 401

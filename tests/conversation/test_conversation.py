@@ -198,3 +198,14 @@ def test_by_default_only_the_newest_message_is_sent(service: Service, model: Scr
     assert "she's a 4/5" not in str(second[1].content)
     assert "candidate_interest" not in str(second[1].content)
     assert first[0].content == second[0].content
+
+
+def test_a_rejected_value_left_empty_is_named_as_empty_not_as_an_empty_quote(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service)
+    model.script = [[update("strengths", "", "a quote nobody wrote")]]
+    outcome = service.debriefs.post_message(recruiter, debrief_id, "strong on SQL")
+    assert [r.field for r in outcome.rejected] == ["strengths"]
+    assert "\u201c\u201d" not in outcome.reply  # before: Left out: strengths “” (quote not found ...)
+    assert "strengths with no value (quote not found in your messages)" in outcome.reply
