@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from assistant.core.errors import InvalidInput
 from assistant.core.typed_text import clean_typed
 from assistant.service import Service
-from tests.support.fakes import ScriptedChatModel, update
 from tests.api.test_web_pages import PAGE, open_debrief, signed_in
+from tests.support.fakes import ScriptedChatModel, update
 
 SURROGATE = b'"\\ud800"'  # JSON's escape for a lone UTF-16 surrogate: valid JSON, not valid Unicode
 JSON = {"Content-Type": "application/json"}

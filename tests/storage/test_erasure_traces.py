@@ -13,8 +13,8 @@ import pytest
 
 from assistant.access import new_key
 from assistant.storage.store import Store
-from tests.support.stand_in_model import StandInModel
 from tests.api.test_crash import API
+from tests.support.stand_in_model import StandInModel
 
 NAME = "Priya Ramaswamy"
 
