@@ -135,6 +135,28 @@ class PassageIndex:
             )
         ]
 
+    def everything(self) -> list[Stored]:
+        """Every passage with its text and metadata (no vectors): what word matching reads."""
+        with _reported("read stored passages"):
+            got = self.collection().get(include=["documents", "metadatas"])
+        return [
+            Stored(id_, doc or "", dict(meta or {}))
+            for id_, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+        ]
+
+    def fetch(self, ids: Sequence[str], vector: Sequence[float]) -> list[Stored]:
+        """The given passages, each with its cosine similarity to `vector` (stored vectors are unit length)."""
+        if not ids:
+            return []
+        with _reported("read passages"):
+            got = self.collection().get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
+        return [
+            Stored(id_, doc or "", dict(meta or {}), float(sum(a * b for a, b in zip(vector, stored, strict=False))))
+            for id_, doc, meta, stored in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=False
+            )
+        ]
+
     def metadatas(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with _reported("read passage metadata"):
             got = self.collection().get(where=where, include=["metadatas"])

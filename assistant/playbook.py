@@ -2,6 +2,9 @@
 
 Two Chroma collections: `playbook` holds knowledge/, `documents` holds whatever a recruiter adds with
 `debrief ingest PATH`, so re-ingesting the playbook never touches their files and the other way round.
+A search ranks passages twice, by meaning (the embedder's vectors in Chroma) and by shared words (BM25
+over the same passages, held in memory), fuses the two rankings and answers with entries, each with its
+best passages and their citations; a debrief's record adds the entries whose `applies_when` holds.
 Retrieved text is data for the recruiter to read; it is never put into a prompt.
 """
 
@@ -14,16 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from assistant.chroma import PassageIndex, Stored, open_client
-from assistant.conditions import Condition, load_conditions
+from assistant.conditions import Condition, describe, is_broad, load_conditions, matching
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import InvalidInput
 from assistant.ingest import IngestReport, Progress, ingest
+from assistant.lexical import LexicalIndex
+from assistant.retrieval import DEPTH, Fusion
+from assistant.schema import Record
 from assistant.settings import Settings
 
 PLAYBOOK = "playbook"
 DOCUMENTS = "documents"
 COLLECTIONS = (PLAYBOOK, DOCUMENTS)
 MAX_QUERY_CHARS = 2000
+# Passages of one entry shown before the next entry's: the recruiter sees several pieces of advice.
+PASSAGES_PER_ENTRY = 2
+_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,36 @@ class ConditionalEntry:
     conditions: tuple[Condition, ...]
 
 
+@dataclass(frozen=True)
+class Advice:
+    """One playbook entry found for a question: its best passages, each with its citation."""
+
+    collection: str
+    entry_id: str
+    title: str
+    file: str
+    score: float
+    passages: tuple[Passage, ...]
+    # The entry's applies_when condition that holds for the debrief record, described; None when the
+    # entry was found by its words alone. `broad` when that condition is on the side alone.
+    condition: str | None = None
+    broad: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.collection, self.entry_id)
+
+
+@dataclass
+class _Corpus:
+    """Every passage of one collection, in memory for word matching: rebuilt when the collection's size
+    changes or this process writes to it."""
+
+    count: int
+    lexical: LexicalIndex
+    conditional: list[ConditionalEntry]
+
+
 class Playbook:
     def __init__(self, connect: Callable[[], Any], embedder: Embedder, knowledge_dir: Path) -> None:
         """`connect` returns a Chroma client; it is called once, when something is first read or written."""
@@ -64,6 +103,8 @@ class Playbook:
         self._indexes = {
             name: PassageIndex(self.client, f"debrief-{name}", embedder.name) for name in COLLECTIONS
         }
+        self._corpora: dict[str, _Corpus] = {}
+        self.fusion = Fusion()
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Playbook:
@@ -88,21 +129,111 @@ class Playbook:
     ) -> IngestReport:
         """No paths: the playbook folder into `playbook`. Paths: into `documents` unless told otherwise."""
         target = into or (DOCUMENTS if paths else PLAYBOOK)
-        return ingest(self.index(target), self.embedder, list(paths) or [self.knowledge_dir], progress)
+        try:
+            return ingest(self.index(target), self.embedder, list(paths) or [self.knowledge_dir], progress)
+        finally:
+            with self._guard:
+                self._corpora.pop(target, None)
 
     def search(
         self, query: str, k: int = 5, collections: Iterable[str] = COLLECTIONS
     ) -> list[Passage]:
-        vector = self.embed_query(query)
-        return self.nearest(vector, k, collections)
+        """k passages, grouped by entry: the best entry's best passages first (two at most while other
+        entries have something to show), then the next entry's."""
+        advice = self.advise(query, k, collections)
+        first = [p for a in advice for p in a.passages[:PASSAGES_PER_ENTRY]]
+        rest = [p for a in advice for p in a.passages[PASSAGES_PER_ENTRY:]]
+        return (first + rest)[:k]
 
-    def embed_query(self, query: str) -> list[float]:
+    def advise(
+        self, query: str, entries: int = 3, collections: Iterable[str] = COLLECTIONS, record: Record | None = None,
+        vector: Sequence[float] | None = None, exclude: set[tuple[str, str]] | None = None,
+    ) -> list[Advice]:
+        """The `entries` entries that answer `query` best, best first. With a record, entries whose
+        applies_when holds for it rank higher, and all of them are offered (after those) even when no
+        passage of theirs matched the words. `vector`
+        is the query's embedding when the caller has one; `exclude` holds (collection, entry id) pairs
+        not to offer."""
+        query = self.checked_query(query)
+        vector = list(vector) if vector is not None else self.embedder.embed([query])[0]
+        skip = exclude or set()
+        passages: dict[str, Passage] = {}
+        dense: list[tuple[str, float]] = []
+        lexical: list[list[str]] = []
+        bonus: dict[str, float] = {}
+        conditions: dict[str, tuple[str, bool]] = {}
+        for name in collections:
+            index = self.index(name)
+            corpus = self._corpus(name)
+            if corpus.count == 0:
+                continue
+            for stored in index.query(vector, DEPTH):
+                key = _key(name, stored.id)
+                passages[key] = _passage(name, stored)
+                dense.append((key, stored.similarity))
+            words = [_key(name, hit.key) for hit in corpus.lexical.search(query, DEPTH)]
+            lexical.append(words)
+            missing = [key.split(_SEP, 1)[1] for key in words if key not in passages]
+            for stored in index.fetch(missing, vector):
+                passages[_key(name, stored.id)] = _passage(name, stored)
+            if record is not None:
+                for conditional in corpus.conditional:
+                    holding = matching(conditional.conditions, record)
+                    if holding is not None:
+                        entry = _key(name, conditional.entry_id)
+                        broad = is_broad(holding)
+                        bonus[entry] = 0.0 if broad else self.fusion.condition_bonus
+                        conditions[entry] = (describe(holding), broad)
+        entry_of = {key: _key(p.citation.collection, p.citation.entry_id) for key, p in passages.items()}
+        fused = self.fusion.fuse([k for k, _ in sorted(dense, key=lambda d: d[1], reverse=True)], lexical)
+        found: list[Advice] = []
+        for entry, score, ranked in self.fusion.rank_entries(fused, entry_of, bonus):
+            name, entry_id = entry.split(_SEP, 1)
+            # Past the limit, only the entries the record points to are still offered.
+            if (name, entry_id) in skip or (len(found) >= entries and entry not in conditions):
+                continue
+            shown = tuple(passages[p.key] for p in ranked) or tuple(self.nearest(vector, 2, [name], [entry_id]))
+            if not shown:
+                continue
+            condition, broad = conditions.get(entry, (None, False))
+            first = shown[0].citation
+            found.append(Advice(name, entry_id, first.title, first.file, round(score, 6), shown, condition, broad))
+        return found
+
+    def checked_query(self, query: str) -> str:
         query = query.strip()
         if not query:
             raise InvalidInput("the question is empty")
         if len(query) > MAX_QUERY_CHARS:
             raise InvalidInput(f"the question is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-        return self.embedder.embed([query])[0]
+        return query
+
+    def embed_query(self, query: str) -> list[float]:
+        return self.embedder.embed([self.checked_query(query)])[0]
+
+    def _corpus(self, collection: str) -> _Corpus:
+        index = self.index(collection)
+        count = index.count()
+        with self._guard:
+            cached = self._corpora.get(collection)
+        if cached is not None and cached.count == count:
+            return cached
+        documents: list[tuple[str, str]] = []
+        conditional: dict[str, ConditionalEntry] = {}
+        for stored in index.everything():
+            meta = stored.metadata
+            entry_id = str(meta.get("entry_id", ""))
+            # The same words the embedder sees: the title and heading name what a bare paragraph is about.
+            documents.append((stored.id, f"{meta.get('title', '')}. {meta.get('heading', '')}.\n{stored.text}"))
+            rules = str(meta.get("applies_when") or "[]")
+            if rules != "[]" and entry_id not in conditional:
+                conditional[entry_id] = ConditionalEntry(
+                    collection, entry_id, str(meta.get("title", "")), load_conditions(rules)
+                )
+        corpus = _Corpus(len(documents), LexicalIndex(documents), list(conditional.values()))
+        with self._guard:
+            self._corpora[collection] = corpus
+        return corpus
 
     def nearest(
         self, vector: Sequence[float], k: int, collections: Iterable[str] = COLLECTIONS,
@@ -125,15 +256,11 @@ class Playbook:
 
     def conditional_entries(self, collections: Iterable[str] = COLLECTIONS) -> list[ConditionalEntry]:
         """Entries whose front matter says when they apply, with those conditions."""
-        entries: dict[tuple[str, str], ConditionalEntry] = {}
-        for name in collections:
-            for meta in self.index(name).metadatas(where={"applies_when": {"$ne": "[]"}}):
-                key = (name, str(meta.get("entry_id")))
-                if key not in entries:
-                    entries[key] = ConditionalEntry(
-                        name, key[1], str(meta.get("title", "")), load_conditions(str(meta.get("applies_when")))
-                    )
-        return list(entries.values())
+        return [entry for name in collections for entry in self._corpus(name).conditional]
+
+
+def _key(collection: str, id_: str) -> str:
+    return f"{collection}{_SEP}{id_}"
 
 
 def _passage(collection: str, stored: Stored) -> Passage:
