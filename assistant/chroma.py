@@ -135,27 +135,16 @@ class PassageIndex:
             )
         ]
 
-    def everything(self) -> list[Stored]:
-        """Every passage with its text and metadata (no vectors): what word matching reads."""
+    def everything(self) -> tuple[list[Stored], Any]:
+        """Every passage with its text and metadata, and their vectors (one row each, in that order)."""
         with _reported("read stored passages"):
-            got = self.collection().get(include=["documents", "metadatas"])
-        return [
+            got = self.collection().get(include=["documents", "metadatas", "embeddings"])
+        passages = [
             Stored(id_, doc or "", dict(meta or {}))
             for id_, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
         ]
-
-    def fetch(self, ids: Sequence[str], vector: Sequence[float]) -> list[Stored]:
-        """The given passages, each with its cosine similarity to `vector` (stored vectors are unit length)."""
-        if not ids:
-            return []
-        with _reported("read passages"):
-            got = self.collection().get(ids=list(ids), include=["documents", "metadatas", "embeddings"])
-        return [
-            Stored(id_, doc or "", dict(meta or {}), float(sum(a * b for a, b in zip(vector, stored, strict=False))))
-            for id_, doc, meta, stored in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=False
-            )
-        ]
+        vectors = got["embeddings"]
+        return passages, vectors if vectors is not None else []
 
     def metadatas(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with _reported("read passage metadata"):

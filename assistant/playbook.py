@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.chroma import PassageIndex, Stored, open_client
 from assistant.conditions import Condition, describe, is_broad, load_conditions, matching
@@ -84,10 +86,18 @@ class Advice:
 
 @dataclass
 class _Corpus:
-    """Every passage of one collection, in memory for word matching: rebuilt when the collection's size
-    changes or this process writes to it."""
+    """Every passage of one collection with its vector, read from Chroma into memory: rebuilt when the
+    collection's size changes or this process writes to it. A search is then a matrix product and a few
+    vector additions, with no store round trip but the size check; a playbook of 10,000 passages is
+    15 MB of vectors."""
 
     count: int
+    ids: list[str]
+    passages: list[Passage]
+    row_of: dict[str, int]
+    rows_by_entry: dict[str, list[int]]
+    # One unit-length row per passage, in the order of `passages`.
+    vectors: Any
     lexical: LexicalIndex
     conditional: list[ConditionalEntry]
 
@@ -162,20 +172,22 @@ class Playbook:
         lexical: list[list[str]] = []
         bonus: dict[str, float] = {}
         conditions: dict[str, tuple[str, bool]] = {}
+        similarities: dict[str, Any] = {}
         for name in collections:
-            index = self.index(name)
             corpus = self._corpus(name)
             if corpus.count == 0:
                 continue
-            for stored in index.query(vector, DEPTH):
-                key = _key(name, stored.id)
-                passages[key] = _passage(name, stored)
-                dense.append((key, stored.similarity))
-            words = [_key(name, hit.key) for hit in corpus.lexical.search(query, DEPTH)]
-            lexical.append(words)
-            missing = [key.split(_SEP, 1)[1] for key in words if key not in passages]
-            for stored in index.fetch(missing, vector):
-                passages[_key(name, stored.id)] = _passage(name, stored)
+            sims = corpus.vectors @ np.asarray(vector, dtype=np.float32)
+            similarities[name] = sims
+            top = np.argsort(-sims)[:DEPTH] if len(sims) <= DEPTH else np.argpartition(-sims, DEPTH - 1)[:DEPTH]
+            rows = [int(r) for r in top]
+            dense += [(_key(name, corpus.ids[row]), float(sims[row])) for row in rows]
+            words = [corpus.row_of[hit.key] for hit in corpus.lexical.search(query, DEPTH)]
+            lexical.append([_key(name, corpus.ids[row]) for row in words])
+            for row in {*rows, *words}:
+                passages[_key(name, corpus.ids[row])] = replace(
+                    corpus.passages[row], similarity=round(float(sims[row]), 4)
+                )
             if record is not None:
                 for conditional in corpus.conditional:
                     holding = matching(conditional.conditions, record)
@@ -192,7 +204,7 @@ class Playbook:
             # Past the limit, only the entries the record points to are still offered.
             if (name, entry_id) in skip or (len(found) >= entries and entry not in conditions):
                 continue
-            shown = tuple(passages[p.key] for p in ranked) or tuple(self.nearest(vector, 2, [name], [entry_id]))
+            shown = tuple(passages[p.key] for p in ranked) or self._best_of_entry(name, entry_id, similarities)
             if not shown:
                 continue
             condition, broad = conditions.get(entry, (None, False))
@@ -211,6 +223,15 @@ class Playbook:
     def embed_query(self, query: str) -> list[float]:
         return self.embedder.embed([self.checked_query(query)])[0]
 
+    def _best_of_entry(self, collection: str, entry_id: str, similarities: dict[str, Any]) -> tuple[Passage, ...]:
+        """An entry's two passages closest to the query, for an entry offered on its condition alone."""
+        corpus = self._corpus(collection)
+        sims = similarities.get(collection)
+        if sims is None:
+            return ()
+        rows = sorted(corpus.rows_by_entry.get(entry_id, []), key=lambda r: -float(sims[r]))[:2]
+        return tuple(replace(corpus.passages[r], similarity=round(float(sims[r]), 4)) for r in rows)
+
     def _corpus(self, collection: str) -> _Corpus:
         index = self.index(collection)
         count = index.count()
@@ -220,7 +241,8 @@ class Playbook:
             return cached
         documents: list[tuple[str, str]] = []
         conditional: dict[str, ConditionalEntry] = {}
-        for stored in index.everything():
+        stored_passages, vectors = index.everything()
+        for stored in stored_passages:
             meta = stored.metadata
             entry_id = str(meta.get("entry_id", ""))
             # The same words the embedder sees: the title and heading name what a bare paragraph is about.
@@ -230,7 +252,19 @@ class Playbook:
                 conditional[entry_id] = ConditionalEntry(
                     collection, entry_id, str(meta.get("title", "")), load_conditions(rules)
                 )
-        corpus = _Corpus(len(documents), LexicalIndex(documents), list(conditional.values()))
+        rows_by_entry: dict[str, list[int]] = {}
+        for row, stored in enumerate(stored_passages):
+            rows_by_entry.setdefault(str(stored.metadata.get("entry_id", "")), []).append(row)
+        corpus = _Corpus(
+            count=len(documents),
+            ids=[stored.id for stored in stored_passages],
+            passages=[_passage(collection, stored) for stored in stored_passages],
+            row_of={stored.id: row for row, stored in enumerate(stored_passages)},
+            rows_by_entry=rows_by_entry,
+            vectors=np.asarray(vectors, dtype=np.float32).reshape(len(documents), self.embedder.dimension),
+            lexical=LexicalIndex(documents),
+            conditional=list(conditional.values()),
+        )
         with self._guard:
             self._corpora[collection] = corpus
         return corpus
