@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,6 +24,8 @@ log = logging.getLogger("debrief.guidance")
 
 SIMILAR = "close to what you wrote"
 NEWEST_WEIGHT = 0.6
+# Message vectors kept for the next turns' context, least recently used dropped first (1.5 KB each).
+KEPT_VECTORS = 2048
 # Entries read per turn before choosing: every entry whose condition holds must fit, and a debrief
 # record rarely satisfies more than a handful.
 ENTRIES_READ = 12
@@ -54,6 +58,8 @@ class GuidanceSource(Protocol):
 class PlaybookGuidance:
     def __init__(self, playbook: Playbook, per_turn: int = 2, min_similarity: float = 0.55, window: int = 3):
         self._playbook = playbook
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._guard = threading.Lock()
         self._per_turn = per_turn
         self._min_similarity = min_similarity
         self._window = window
@@ -91,11 +97,29 @@ class PlaybookGuidance:
 
     def _conversation_vector(self, texts: Sequence[str]) -> list[float]:
         """The newest message weighs most (it is what the recruiter is on now), the few before it give
-        a short one ("and a text") its context."""
-        newest, window = self._playbook.embedder.embed([texts[-1][-2000:], "\n".join(texts)[-2000:]])
-        mixed = [NEWEST_WEIGHT * a + (1 - NEWEST_WEIGHT) * b for a, b in zip(newest, window, strict=True)]
+        a short one ("and a text") its context. Each message is embedded once: the earlier ones come
+        from the vectors kept from their own turn, so a turn costs one embedding."""
+        vectors = [self._message_vector(text) for text in texts]
+        newest, earlier = vectors[-1], vectors[:-1] or vectors
+        mixed = [
+            NEWEST_WEIGHT * a + (1 - NEWEST_WEIGHT) * sum(v[i] for v in earlier) / len(earlier)
+            for i, a in enumerate(newest)
+        ]
         norm = math.sqrt(sum(x * x for x in mixed)) or 1.0
         return [x / norm for x in mixed]
+
+    def _message_vector(self, text: str) -> list[float]:
+        key = text[-2000:]
+        with self._guard:
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+                return self._vectors[key]
+        [vector] = self._playbook.embedder.embed([key])
+        with self._guard:
+            self._vectors[key] = vector
+            while len(self._vectors) > KEPT_VECTORS:
+                self._vectors.popitem(last=False)
+        return vector
 
 
 def _note(advice: Advice, reason: str) -> GuidanceNote:
