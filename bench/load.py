@@ -107,7 +107,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=8, help="turns each recruiter sends")
     parser.add_argument("--delay-ms", type=float, default=200, help="the stub model's answer time")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
-    parser.add_argument("--embedder", default="all-minilm-l6-v2",
+    parser.add_argument("--embedder", default="minilm-l6-int8",
                         help="the playbook's embedder in the API (hash: no model, much cheaper)")
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--chroma-url", help="a Chroma server; default: the local store in the temporary directory")

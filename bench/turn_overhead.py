@@ -60,6 +60,7 @@ class Served:
                 return url
             except httpx.HTTPError:
                 time.sleep(0.1)
+        self.__exit__()  # __exit__ is not called when __enter__ raises: do not leave the server behind
         raise RuntimeError(f"{self.command} did not start")
 
     def __exit__(self, *exc: object) -> None:

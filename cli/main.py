@@ -275,7 +275,8 @@ def search_playbook(
     source: Annotated[str, typer.Option(help="all, playbook or documents")] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON on stdout")] = False,
 ) -> None:
-    """Search the playbook (and your own documents) by meaning; every passage comes with its citation."""
+    """Search the playbook (and your own documents) by meaning and by words; passages come grouped by entry,
+    each with its citation."""
     if source not in ("all", PLAYBOOK, DOCUMENTS):
         raise typer.BadParameter("must be all, playbook or documents", param_hint="--source")
     playbook = Playbook.from_settings(get_settings())

@@ -26,7 +26,7 @@ def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
-        # Word hashing instead of the MiniLM model: fast and deterministic, and no torch in the fast tests.
+        # Word hashing instead of the MiniLM model: fast and deterministic, and no model file in the fast tests.
         # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
         embedder="hash", playbook_auto_ingest=False,
         # Tests send turns faster than any recruiter; a burst of 20 made the longer flows flaky.

