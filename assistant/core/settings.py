@@ -132,6 +132,15 @@ class Settings(BaseSettings):
             "512 and makes each saved state 270 MB smaller."
         ),
     )
+    embedded_repack: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "llama.cpp's repacking of the weights for the CPU's widest kernels. `auto`: on, except on processors "
+            "that report AMX (`amx_int8`), where llama.cpp's repacked AMX path crashes the server on its first "
+            "answer; `off` forces it off (slower, never the repacked kernels), `on` forces it on. The service log "
+            "says which path was taken."
+        ),
+    )
     embedded_start_timeout_s: float = Field(
         default=180.0,
         description=(

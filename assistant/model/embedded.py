@@ -187,6 +187,8 @@ class ServerOptions:
     ram_cache_bytes: int
     log_file: Path
     start_timeout_s: float
+    # llama.cpp's weight repacking (see cpu.py): off on processors whose repacked path crashes.
+    repack: bool = True
 
 
 class EmbeddedServer:
@@ -230,26 +232,10 @@ class EmbeddedServer:
             )
         o = self.options
         o.log_file.parent.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(self.model_file), "--model_alias", self.model.name,
-            "--host", o.host, "--port", str(o.port), "--n_ctx", str(o.ctx),
-            "--n_threads", str(o.threads or os.cpu_count() or 2), "--n_batch", str(o.batch),
-            # Logits are only needed for the last token; keeping them for every position makes each
-            # saved prompt state copy an n_ctx x vocabulary array (5 GB at 8,192 tokens).
-            "--logits_all", "false",
-            # By default the server cuts a streamed answer short ("[DONE]" mid-way) as soon as another
-            # request waits: one recruiter's turn or draft would end truncated because another sent one.
-            # Requests queue instead.
-            "--interrupt_requests", "false",
-        ]
-        # Verbose output (the default) stays on: the benchmarks read its timing lines, and with the
-        # model's own chat template it holds no prompt text (llama-cpp-python prints prompts only in its
-        # functionary and multimodal handlers). Erasure still scrubs candidate names from the log.
-        if o.ram_cache_bytes > 0:
-            command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]
         log = o.log_file.open("ab")
-        self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self._process = subprocess.Popen(
+            self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         atexit.register(self.stop)
         deadline = time.monotonic() + o.start_timeout_s
         while time.monotonic() < deadline:
@@ -266,6 +252,29 @@ class EmbeddedServer:
             f"the embedded model server did not answer within {o.start_timeout_s:.0f} s "
             f"(DEBRIEF_EMBEDDED_START_TIMEOUT_S); see {o.log_file}"
         )
+
+    def command(self) -> list[str]:
+        o = self.options
+        server = "llama_cpp.server" if o.repack else "assistant.model.serve_without_repack"
+        command = [
+            sys.executable, "-m", server,
+            "--model", str(self.model_file), "--model_alias", self.model.name,
+            "--host", o.host, "--port", str(o.port), "--n_ctx", str(o.ctx),
+            "--n_threads", str(o.threads or os.cpu_count() or 2), "--n_batch", str(o.batch),
+            # Logits are only needed for the last token; keeping them for every position makes each
+            # saved prompt state copy an n_ctx x vocabulary array (5 GB at 8,192 tokens).
+            "--logits_all", "false",
+            # By default the server cuts a streamed answer short ("[DONE]" mid-way) as soon as another
+            # request waits: one recruiter's turn or draft would end truncated because another sent one.
+            # Requests queue instead.
+            "--interrupt_requests", "false",
+        ]
+        # Verbose output (the default) stays on: the benchmarks read its timing lines, and with the
+        # model's own chat template it holds no prompt text (llama-cpp-python prints prompts only in its
+        # functionary and multimodal handlers). Erasure still scrubs candidate names from the log.
+        if o.ram_cache_bytes > 0:
+            command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]
+        return command
 
     def stop(self) -> None:
         process, self._process = self._process, None

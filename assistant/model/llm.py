@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -12,7 +13,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 
 from assistant.core import ModelOutputInvalid, Settings
+from assistant.model.cpu import cpu_path
 from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
+
+log = logging.getLogger("debrief")
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,17 @@ class ModelRuntime:
             )
         package = model_package(s.embedded_model)
         model_file = ensure_model_file(package, s.model_cache_dir, _stderr_progress)
+        path = cpu_path()
+        repack = path.repack if s.embedded_repack == "auto" else s.embedded_repack == "on"
         self.server = EmbeddedServer(package, model_file, ServerOptions(
             host=s.embedded_host, port=s.embedded_port, threads=s.embedded_threads, ctx=s.embedded_ctx,
             batch=s.embedded_batch,
             ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.embedded_server_log,
-            start_timeout_s=s.embedded_start_timeout_s,
+            start_timeout_s=s.embedded_start_timeout_s, repack=repack,
         ))
-        sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ...\n")
+        how = path.describe() if s.embedded_repack == "auto" else f"DEBRIEF_EMBEDDED_REPACK={s.embedded_repack}"
+        sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ({how}) ...\n")
+        log.info("embedded model server, CPU path: %s", how)
         self.server.start()
         return Endpoint(base_url=self.server.base_url, model=package.name, api_key="not-needed")
 
