@@ -15,7 +15,7 @@ from assistant.drafting import clean
 from assistant.evidence import Located, locate, normalise
 from assistant.schema import SPECS_BY_KEY, AppliedUpdate, FieldSpec, FieldValue, Kind, ProposedUpdate, Record, Rejection
 from assistant.untrusted import overlaps, untrusted_spans
-from assistant.values import InvalidValue, parse_currency, parse_value
+from assistant.values import InvalidValue, answer_in_quote, parse_currency, parse_value
 
 _STATES_A_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -117,13 +117,20 @@ def _apply_one(
     try:
         value = parse_value(spec, raw or quote)
     except InvalidValue as exc:
-        return str(exc)
+        if spec.kind not in (Kind.BOOLEAN, Kind.CHOICE):
+            return str(exc)
+        # "has an offer from Monzo" answers a yes/no field even when the model wrote "Monzo" as its
+        # value: the recruiter's words settle it, not the label the model chose.
+        try:
+            value = answer_in_quote(spec, quote)
+        except InvalidValue:
+            return str(exc)
     if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
         value = value.title()
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)
-        if spec.kind is Kind.MONEY:
+        if spec.kind is Kind.MONEY and f"{spec.parent}_currency" in SPECS_BY_KEY:
             _infer_currency(record, spec.parent, quote, result)
         return None
 

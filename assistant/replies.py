@@ -40,3 +40,8 @@ def compose(applied: list[AppliedUpdate], rejected: list[Rejection], question: s
         lines.append(f"Left out: {left_out}.")
     lines.append(question if question else closing)
     return "\n".join(lines)
+
+
+def refined(applied: list[AppliedUpdate]) -> str:
+    """The log line of a whole-conversation pass, shown in the transcript like a turn's reply."""
+    return "Filled from the whole conversation: " + "; ".join(_captured_line(u) for u in applied) + "."

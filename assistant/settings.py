@@ -105,6 +105,15 @@ class Settings(BaseSettings):
     # earlier messages, the 1.5B embedded model re-extracts them (slow, and it then misses the newest
     # message's facts); a correction restates its field, and the code replaces the old value.
     history_block_turns: int = Field(default=0, ge=0)
+    # The whole-conversation pass (assistant/rereading.py): after a turn's reply, in the background
+    # once the recruiter has stopped typing for `refine_delay_s` (turns sent meanwhile coalesce into
+    # one pass), at once when the flow completes, and before a draft is written.
+    refine_in_background: bool = True
+    refine_delay_s: float = Field(default=4.0, ge=0)
+    refine_before_drafts: bool = True
+    # Give each turn the candidate, role and company already recorded, so "he" and "the role" resolve.
+    # Off until measured on the embedded model: it changes every turn's prompt.
+    names_in_turns: bool = False
 
     # Drafts: the longest a draft may run (a revised job spec is the longest, about 500 tokens), and the
     # share of a model draft's factual sentences the debrief may fail to support before the template's
