@@ -3,6 +3,7 @@ and the pass only adds to the record, never undoing what the recruiter typed or 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -181,5 +182,75 @@ def test_the_background_pass_coalesces_turns_sent_in_a_row(settings: Settings) -
         time.sleep(0.1)
         assert len(seen) == 1 and "three" in str(seen[0][3].content)
         assert not service.refiner.is_refining(debrief_id)
+    finally:
+        service.stop()
+
+
+def test_the_api_shows_the_pass_running_and_done(settings: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    release = threading.Event()
+
+    def answer(messages: list[BaseMessage]) -> list[dict[str, str]]:
+        if "check a debrief record" in str(messages[0].content):
+            release.wait(5)  # the pass is still running while the client looks
+            return [update("notice_period", "3 months", "notice is 3 months")]
+        return []
+
+    service = make_service(settings.model_copy(update={"refine_in_background": True, "refine_delay_s": 0.0}),
+                           ScriptedChatModel(script=answer))
+    try:
+        with TestClient(create_app(service)) as client:
+            auth = {"Authorization": f"Bearer {service.dev_key}"}
+            debrief_id = client.post("/debriefs", json={"kind": "candidate"}, headers=auth).json()["id"]
+            turn = client.post(f"/debriefs/{debrief_id}/messages", json={"text": "notice is 3 months"},
+                               headers=auth).json()
+            assert client.get(f"/debriefs/{debrief_id}", headers=auth).json()["refining"] is True
+            release.set()
+            with client.stream("GET", f"/debriefs/{debrief_id}/refinement", headers=auth) as response:
+                assert response.headers["content-type"].startswith("text/event-stream")
+                lines = list(response.iter_lines())
+            events = [line.split(": ", 1)[1] for line in lines if line.startswith("event:")]
+            data = [line.split(": ", 1)[1] for line in lines if line.startswith("data:")]
+            assert events[-1] == "refined"
+            done = json.loads(data[-1])
+            assert done["version"] > turn["version"]
+            assert [f["field"] for f in done["filled"]] == ["notice_period"]
+            got = client.get(f"/debriefs/{debrief_id}", headers=auth).json()
+            assert got["refining"] is False and got["version"] == done["version"]
+            assert got["record"]["fields"]["notice_period"]["source"] == "conversation"
+            assert got["transcript"][-1]["text"].startswith("Filled from the whole conversation")
+    finally:
+        service.stop()
+
+
+def test_a_draft_is_written_from_the_refined_record(settings: Settings) -> None:
+    calls: list[str] = []
+
+    def answer(messages: list[BaseMessage]) -> list[dict[str, str]] | str:
+        system = str(messages[0].content)
+        if "check a debrief record" in system:
+            calls.append("pass")
+            return [update("decision", "reject", "it's a no")]
+        if "debrief record" in system and "newest message" in system:
+            calls.append("turn")
+            return []
+        calls.append("draft")
+        return "Subject: Thank you\n\nThank you for your time."
+
+    service = make_service(settings.model_copy(update={"refine_before_drafts": True}),
+                           ScriptedChatModel(script=answer))
+    try:
+        recruiter = service.keys.authenticate(service.dev_key)
+        debrief_id = service.debriefs.open(recruiter.id, "client").id
+        service.debriefs.post_message(recruiter.id, debrief_id, "it's a no from the client")
+        service.drafts.create(recruiter, debrief_id, "candidate_feedback_email")
+        assert calls[:3] == ["turn", "pass", "draft"]
+        assert service.debriefs.get(recruiter.id, debrief_id).record.value("decision") == "reject"
+        # The pass already read every message: a second draft does not run it again.
+        service.drafts.create(recruiter, debrief_id, "candidate_feedback_email")
+        assert calls.count("pass") == 1
     finally:
         service.stop()

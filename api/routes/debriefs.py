@@ -133,15 +133,17 @@ def get_debrief(
 async def watch_refinement(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep,
                            service: ServiceDep) -> EventSourceResponse:
     """The whole-conversation pass as server-sent events: `refining` while one runs or is due (after a
-    turn, once the recruiter stops typing), then `refined` with the debrief's version and what the pass
-    filled in (`filled`, empty when it found nothing the turns had missed)."""
+    turn, once the recruiter stops typing), then `refined` with the debrief's version and what the last
+    pass filled in (`filled`, empty when it found nothing the turns had missed or none has run)."""
     debrief = await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
     refiner = service.refiner
 
     async def events() -> AsyncIterator[dict[str, str]]:
         outcome = None
-        if refiner and refiner.is_refining(debrief_id):
-            yield {"event": "refining", "data": json.dumps({"version": debrief.version})}
+        if refiner:
+            if refiner.is_refining(debrief_id):
+                yield {"event": "refining", "data": json.dumps({"version": debrief.version})}
+            # The running pass's outcome once it ends, else the last one's (None: no pass yet).
             outcome = await run_in_threadpool(refiner.wait, debrief_id, service.settings.llm_timeout_s * 2)
         latest = await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
         filled = [u.model_dump(mode="json") for u in outcome.applied] if outcome else []
