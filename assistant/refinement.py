@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence import normalise
 from assistant.recording import GateResult, apply_updates
 from assistant.schema import SPECS_BY_KEY, Kind, ProposedUpdate, Record, Rejection
 
@@ -43,6 +44,11 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str
         return "kept as you typed or corrected it"
     if spec.kind is Kind.CHOICE and update.value.strip().lower() in _NO_ANSWER:
         return "no answer"
+    if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and update.value.strip() and (
+            normalise(update.value) not in normalise(update.quote)):
+        # Over a whole transcript the small model sometimes quotes one message for a value written in
+        # another ("final" with an unrelated sentence): the turn's gate would store the whole sentence.
+        return "value not in its quote"
     current = record.fields.get(top)
     if current is None:
         return None
@@ -69,7 +75,7 @@ def apply_refinement(
             one = apply_updates(record, [update], messages)
             result.applied.extend(one.applied)
             result.rejected.extend(one.rejected)
-        elif reason == "kept as you typed or corrected it":
+        elif reason in ("kept as you typed or corrected it", "value not in its quote"):
             result.rejected.append(Rejection(field=update.field, value=update.value[:60], reason=reason))
     for name in set(record.fields) - before:
         record.fields[name].source = "conversation"

@@ -126,6 +126,8 @@ def test_a_sparse_debrief_stays_empty(service: Service, model: ScriptedChatModel
         update("failure_cause", "unknown", "not sure why"),
         update("relationship_risk", "yes", "slow to respond"),
         update("concerns", "", "weak communication skills"),
+        # A quote from the transcript that does not hold the value (seen on the embedded model).
+        update("interview_stage", "final", "will chase tomorrow"),
     ]]
     service.debriefs.post_message(recruiter, debrief_id, "spoke to them")
     service.debriefs.post_message(recruiter, debrief_id, "will chase tomorrow")
