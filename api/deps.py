@@ -69,3 +69,4 @@ def get_erasure(service: Annotated[Service, Depends(get_service)]) -> Erasure:
 
 
 ErasureDep = Annotated[Erasure, Depends(get_erasure)]
+ServiceDep = Annotated[Service, Depends(get_service)]

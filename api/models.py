@@ -80,6 +80,11 @@ class DebriefOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = Field(description="Bumped on every change; send it back as If-Match to refuse a stale edit.")
+    refining: bool = Field(
+        default=False,
+        description="A whole-conversation pass is running or due: the record may still gain values "
+                    "(GET /debriefs/{id}/refinement tells when it is done)",
+    )
 
 
 class CitationOut(BaseModel):

@@ -8,8 +8,8 @@ import threading
 from langchain_core.language_models import BaseChatModel
 
 from assistant.access import Keys, Quota, Replays, SignIns
-from assistant.conversation import Debriefs, Extractor, Interviews
-from assistant.core import SIDES, DebriefError, PromptLibrary, Settings
+from assistant.conversation import BackgroundRefiner, Debriefs, Extractor, Interviews, Rereader
+from assistant.core import SIDES, DebriefError, DebriefNotFound, PromptLibrary, Settings
 from assistant.drafting import Drafts, DraftWriter
 from assistant.model import Breaker, ModelRuntime, base_url_of, chat_model, is_endpoint_fault, should_redact
 from assistant.playbook import Playbook, PlaybookGuidance
@@ -37,6 +37,7 @@ class Service:
         self._runtime: ModelRuntime | None = None
         self._debriefs: Debriefs | None = None
         self._drafts: Drafts | None = None
+        self.refiner: BackgroundRefiner | None = None
         self._playbook = playbook
         self.dev_key: str | None = None
         self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
@@ -55,11 +56,9 @@ class Service:
             self._runtime = ModelRuntime(self.settings)
             self._model = chat_model(self._runtime.start(), self.settings)
         s = self.settings
-        extractor = Extractor(
-            self._model, self.prompts,
-            breaker=Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault),
-            redact=should_redact(s.redact_pii, base_url_of(self._model)),
-        )
+        breaker = Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault)
+        redact = should_redact(s.redact_pii, base_url_of(self._model))
+        extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact)
         if self._runtime and self._runtime.server and self.settings.embedded_warm_up:
             threading.Thread(target=_warm_up, args=(extractor,), daemon=True, name="warm-up").start()
         self._debriefs = Debriefs(
@@ -69,12 +68,21 @@ class Service:
             guidance=PlaybookGuidance(
                 self.playbook, self.settings.guidance_per_turn, self.settings.guidance_min_similarity
             ),
+            rereader=Rereader(self._model, self.prompts, breaker=breaker, redact=redact),
+            names_in_turns=s.names_in_turns,
         )
+        if s.refine_in_background:
+            self.refiner = BackgroundRefiner(self._debriefs, s.refine_delay_s)
+            refiner = self.refiner
+            self._debriefs.after_turn = lambda recruiter_id, debrief_id, complete: refiner.request(
+                recruiter_id, debrief_id, at_once=complete)
         self._drafts = Drafts(
             self.store, DraftWriter(self._model, self.prompts, self.settings.draft_max_tokens),
             max_unsupported_share=self.settings.draft_max_unsupported_share,
             max_spec_chars=self.settings.max_spec_chars,
         )
+        if s.refine_before_drafts:
+            self._drafts.before_writing = self._refine_before_draft
         if self.settings.playbook_auto_ingest:
             try:
                 report = self.playbook.ingest()
@@ -83,6 +91,19 @@ class Service:
                 # Debriefs work without the playbook; only advice and search are missing.
                 log.warning("the playbook could not be ingested: %s", exc)
         return self
+
+    def _refine_before_draft(self, recruiter_id: str, debrief_id: str) -> None:
+        """A draft rests on the record as the whole conversation supports it: a pass still running is
+        waited for, and one is run when the last pass did not read every message."""
+        if self.refiner:
+            self.refiner.wait(debrief_id, self.settings.llm_timeout_s)
+        try:
+            self.debriefs.refine_if_stale(recruiter_id, debrief_id)
+        except DebriefError as exc:
+            if isinstance(exc, DebriefNotFound):
+                raise
+            # The draft can still be written from the turns' record; the pass is an improvement.
+            log.warning("the whole-conversation pass before a draft failed: %s", exc)
 
     @property
     def playbook(self) -> Playbook:

@@ -51,8 +51,10 @@ def main() -> None:
     parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="model name at --base-url")
     args = parser.parse_args()
 
+    # Drafts alone: the whole-conversation pass before a draft is measured by `debrief eval`.
     settings = get_settings().model_copy(update={"create_dev_key": False, "api_keys": "",
-                                                 "playbook_auto_ingest": False, "llm_max_retries": 0})
+                                                 "playbook_auto_ingest": False, "llm_max_retries": 0,
+                                                 "refine_in_background": False, "refine_before_drafts": False})
     runtime = None
     if args.base_url:
         endpoint = Endpoint(args.base_url, args.model, "not-needed")

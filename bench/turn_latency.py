@@ -278,6 +278,8 @@ def bench_service(
         "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
         "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
         "rate_limit_per_minute": 0,
+        # The turn alone, as before: the whole-conversation pass's cost is reported by `debrief eval`.
+        "refine_in_background": False,
     })
     model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
     # A file, not sqlite:// in memory: that is one connection, which the threads of conversations sent

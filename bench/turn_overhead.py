@@ -151,7 +151,9 @@ def growth(turns: int) -> None:
         return stub_updates(messages)
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/growth.db", api_keys="")
+        # The turn's own prompt growth: no background pass adding calls of its own.
+        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/growth.db", api_keys="",
+                            refine_in_background=False)
         model = ScriptedChatModel(script=script)
         service = Service(settings, model=model).start()
         recruiter = service.keys.authenticate(service.dev_key)

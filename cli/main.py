@@ -310,7 +310,9 @@ def eval_command(
     suite: Annotated[str, typer.Option(help="extraction, retrieval, drafts or all")] = "extraction",
     cases: Annotated[str | None, typer.Option(help="Comma-separated case ids (default: every case)")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Run only the first N of the chosen cases")] = None,
-    baseline: Annotated[bool, typer.Option(help="Also run the naive single-prompt extractor")] = True,
+    baseline: Annotated[bool, typer.Option(help="Also run the naive single-prompt extractors")] = True,
+    per_turn_baseline: Annotated[bool, typer.Option(
+        help="With --baseline: the per-turn naive extractor too, not only the one-shot one")] = True,
     out: Annotated[Path | None, typer.Option(help="Report folder (default evals/results/<model>/)")] = None,
 ) -> None:
     """Measure extraction quality on the labelled debriefs; tables here, report under evals/results/."""
@@ -332,7 +334,8 @@ def eval_command(
         chosen_cases = select_cases(ids, limit)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--cases") from None
-    options = EvalOptions(suite=chosen, model=model, case_ids=ids, limit=limit, baseline=baseline, out=out)
+    options = EvalOptions(suite=chosen, model=model, case_ids=ids, limit=limit, baseline=baseline,
+                          per_turn_baseline=per_turn_baseline, out=out)
     try:
         run_evals(options, settings, Console(), err, chosen_cases)
     except (DebriefError, ModelFileError) as exc:  # the model could not be started or reached

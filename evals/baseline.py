@@ -141,3 +141,22 @@ class Baseline:
                 int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)),
             ))
         return CaseRun(case, record, turns)
+
+
+class OneShot(Baseline):
+    """The naive extractor run once, at the end, over the whole conversation: what a single prompt gets
+    from the finished debrief, the figure the engine's final record has to beat."""
+
+    label = "one-shot"
+
+    def run(self, case: Case) -> CaseRun:
+        side: Side = case.kind  # type: ignore[assignment]
+        started = time.perf_counter()
+        try:
+            record, usage = self.write_record(side, case.messages)
+        except Exception as exc:  # a failed call is a measurement, not a crash
+            return CaseRun(case, {"kind": side, "fields": {}},
+                           [TurnStat(time.perf_counter() - started, 1, error=f"{type(exc).__name__}: {exc}")])
+        return CaseRun(case, record, [TurnStat(
+            time.perf_counter() - started, 1, int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)),
+        )])

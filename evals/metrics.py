@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.core import FIELD_SPECS, Side, locate, record_field_names
 from evals.contract import contract_problems
+from evals.datasets import load_cases
 from evals.runner import CaseRun
 from evals.scoring import CaseScore, Counts, score_case
 
@@ -62,7 +64,7 @@ def field_order(runs: list[CaseRun]) -> list[str]:
     names: list[str] = []
     for spec in FIELD_SPECS:
         name = spec.parent or spec.name
-        if name not in names and any(name in record_field_names(side) for side in sides):
+        if name not in names and any(name in scored_fields(side) for side in sides):
             names.append(name)
     return names
 
@@ -74,9 +76,20 @@ def _quotes_found(item: Any, messages: list[str]) -> bool:
     return all(isinstance(quote, str) and locate(quote, messages) is not None for quote in evidence)
 
 
+@lru_cache
+def labelled_fields() -> frozenset[str]:
+    """Record fields that some labelled debrief has a value for. A field no case labels (the details of
+    a competing offer) cannot be scored: every value would count as a false positive."""
+    return frozenset(name for case in load_cases() for name in case.gold)
+
+
+def scored_fields(side: Side) -> tuple[str, ...]:
+    return tuple(name for name in record_field_names(side) if name in labelled_fields())
+
+
 def score(run: CaseRun) -> CaseScore:
     case = run.case
-    return score_case(case.id, run.values, case.gold, case.must_not, record_field_names(case.kind))  # type: ignore[arg-type]
+    return score_case(case.id, run.values, case.gold, case.must_not, scored_fields(case.kind))  # type: ignore[arg-type]
 
 
 def measure(label: str, runs: list[CaseRun]) -> ExtractionMetrics:
@@ -91,7 +104,7 @@ def measure(label: str, runs: list[CaseRun]) -> ExtractionMetrics:
 
     problems = {run.case.id: found for run in runs if (found := contract_problems(run.record))}
     stored = [(item, run.case.messages) for run in runs for item in run.fields.values()
-              if not isinstance(item, dict) or item.get("source", "chat") == "chat"]
+              if not isinstance(item, dict) or item.get("source", "chat") != "form"]
     injected = [s for run, s in zip(runs, scores, strict=True) if "injection" in run.case.traits]
     compliance = per_field.get("compliance_flags", Counts())
     turns = [turn for run in runs for turn in run.turns]

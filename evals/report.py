@@ -6,7 +6,7 @@ The engine and, when it ran, the baseline stand side by side in every table.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,12 @@ SUMMARY_ROWS = (
 )
 
 
-def _subjects(engine: ExtractionMetrics, baseline: ExtractionMetrics | None) -> list[ExtractionMetrics]:
-    return [engine] if baseline is None else [engine, baseline]
+def _subjects(
+    engine: ExtractionMetrics, baseline: ExtractionMetrics | None, others: Sequence[ExtractionMetrics] = ()
+) -> list[ExtractionMetrics]:
+    """The engine first, then the per-turn baseline, then further subjects (the engine's turns alone,
+    the one-shot baseline) side by side."""
+    return [engine, *([baseline] if baseline else []), *others]
 
 
 def _field_cells(counts: Counts) -> list[str]:
@@ -81,24 +85,28 @@ def _support(counts: Counts) -> str:
 # --- terminal -----------------------------------------------------------------------------------
 
 
-def summary_table(engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None) -> Table:
+def summary_table(
+    engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None, others: Sequence[ExtractionMetrics] = ()
+) -> Table:
     table = Table(title=f"Extraction: {engine.cases} debriefs", title_justify="left")
     table.add_column("")
     for subject in _subjects(engine, baseline):
         table.add_column(subject.label, justify="right")
     for row in SUMMARY_ROWS:
-        table.add_row(row.label, *(row.show(s) for s in _subjects(engine, baseline)))
+        table.add_row(row.label, *(row.show(s) for s in _subjects(engine, baseline, others)))
     return table
 
 
-def field_table(engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None) -> Table:
+def field_table(
+    engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None, others: Sequence[ExtractionMetrics] = ()
+) -> Table:
     table = Table(title="Per field: precision / recall / F1", title_justify="left")
     table.add_column("field")
     table.add_column("gold", justify="right")
     for subject in _subjects(engine, baseline):
         table.add_column(subject.label, justify="right")
     for name, counts in engine.per_field.items():
-        cells = [" / ".join(_field_cells(s.per_field.get(name, Counts()))) for s in _subjects(engine, baseline)]
+        cells = [" / ".join(_field_cells(s.per_field.get(name, Counts()))) for s in _subjects(engine, baseline, others)]
         table.add_row(name, _support(counts), *cells)
     return table
 
@@ -115,18 +123,20 @@ def _md_table(header: list[str], rows: list[list[str]], numeric: set[int] | None
     return "\n".join(lines)
 
 
-def summary_markdown(engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None) -> str:
-    subjects = _subjects(engine, baseline)
+def summary_markdown(
+    engine: ExtractionMetrics, baseline: ExtractionMetrics | None = None, others: Sequence[ExtractionMetrics] = ()
+) -> str:
+    subjects = _subjects(engine, baseline, others)
     return _md_table([""] + [s.label for s in subjects],
                      [[row.label, *(row.show(s) for s in subjects)] for row in SUMMARY_ROWS])
 
 
 def extraction_markdown(
     engine: ExtractionMetrics, baseline: ExtractionMetrics | None, engine_runs: list[CaseRun],
-    baseline_runs: list[CaseRun] | None, chart: str | None,
+    baseline_runs: list[CaseRun] | None, chart: str | None, others: Sequence[ExtractionMetrics] = (),
 ) -> str:
-    subjects = _subjects(engine, baseline)
-    parts = ["## Extraction", "", summary_markdown(engine, baseline), ""]
+    subjects = _subjects(engine, baseline, others)
+    parts = ["## Extraction", "", summary_markdown(engine, baseline, others), ""]
     if chart:
         parts += [f"![Per-field F1]({chart})", ""]
     field_header = ["field", "gold items"] + [f"{s.label} {m}" for s in subjects for m in ("P", "R", "F1")]

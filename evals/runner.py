@@ -35,6 +35,15 @@ class CaseRun:
     # subject produced it: the engine's is a validated Record, the baseline's may not be.
     record: dict[str, Any]
     turns: list[TurnStat] = field(default_factory=list)
+    # The engine's record after its turns alone, before the whole-conversation pass, and that pass's
+    # cost (None for subjects without one).
+    after_turns: dict[str, Any] | None = None
+    refinement: TurnStat | None = None
+
+    def turns_only(self) -> CaseRun:
+        """This run as it stood before the whole-conversation pass."""
+        return CaseRun(self.case, self.after_turns if self.after_turns is not None else self.record,
+                       [t for t in self.turns if t is not self.refinement])
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -46,7 +55,7 @@ class CaseRun:
         """Values extracted from the chat (form prefill is not the extractor's work)."""
         return {
             name: item.get("value") for name, item in self.fields.items()
-            if isinstance(item, dict) and item.get("source", "chat") == "chat"
+            if isinstance(item, dict) and item.get("source", "chat") != "form"
         }
 
 
@@ -73,8 +82,11 @@ def run_cases(subject: Subject, cases: list[Case], progress: Progress | None = N
 class Engine:
     label = "engine"
 
-    def __init__(self, model: BaseChatModel, settings: Settings) -> None:
-        settings = settings.model_copy(update={"create_dev_key": False, "api_keys": ""})
+    def __init__(self, model: BaseChatModel, settings: Settings, refine: bool = True) -> None:
+        self._refine = refine
+        # No background pass: the eval runs the whole-conversation pass itself, once the turns are done.
+        settings = settings.model_copy(update={"create_dev_key": False, "api_keys": "",
+                                               "refine_in_background": False, "refine_before_drafts": False})
         self._service = Service(settings, model=model, store=Store("sqlite://")).start()
         self._recruiter = self._service.keys.authenticate(self._service.keys.add("evals")).id
 
@@ -96,8 +108,21 @@ class Engine:
                 time.perf_counter() - started, int(usage.get("llm_calls", 0)),
                 int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)),
             ))
+        after_turns = debriefs.get(self._recruiter, debrief.id).record.model_dump(mode="json")
+        refinement = None
+        if self._refine and not any(turn.error for turn in turns):
+            # The pass the flow's completion and the first draft ask for, run here in line so that
+            # what it costs is measured and the recorded model traffic stays in one order.
+            started = time.perf_counter()
+            try:
+                usage = debriefs.refine(self._recruiter, debrief.id).usage
+                refinement = TurnStat(time.perf_counter() - started, int(usage.get("llm_calls", 0)),
+                                      int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)))
+            except DebriefError as exc:
+                refinement = TurnStat(time.perf_counter() - started, 1, error=f"{type(exc).__name__}: {exc}")
+            turns.append(refinement)
         record = debriefs.get(self._recruiter, debrief.id).record
-        return CaseRun(case, record.model_dump(mode="json"), turns)
+        return CaseRun(case, record.model_dump(mode="json"), turns, after_turns, refinement)
 
     def close(self) -> None:
         self._service.stop()

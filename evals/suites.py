@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from assistant.core import PromptLibrary, Settings
 from assistant.model import Endpoint, ModelRuntime, chat_model
-from evals.baseline import Baseline
+from evals.baseline import Baseline, OneShot
 from evals.chart import ChartUnavailable, write_f1_chart
 from evals.datasets import Case, load_cases
 from evals.endpoints import model_slug, parse_model_option
@@ -47,6 +47,8 @@ class EvalOptions:
     case_ids: list[str] | None = None
     limit: int | None = None
     baseline: bool = True
+    # With `baseline`: the per-turn naive extractor as well as the one-shot one (it costs the most).
+    per_turn_baseline: bool = True
     out: Path | None = None
 
 
@@ -123,30 +125,46 @@ class ExtractionOutcome:
     engine_runs: list[CaseRun]
     baseline: ExtractionMetrics | None = None
     baseline_runs: list[CaseRun] | None = None
+    # The engine's record after its turns alone (before the whole-conversation pass), and the one-shot
+    # baseline: one call over the whole conversation at the end.
+    turns_only: ExtractionMetrics | None = None
+    one_shot: ExtractionMetrics | None = None
+    one_shot_runs: list[CaseRun] | None = None
+
+    @property
+    def others(self) -> list[ExtractionMetrics]:
+        return [m for m in (self.turns_only, self.one_shot) if m is not None]
 
 
 def run_extraction(
     model: BaseChatModel, cases: list[Case], settings: Settings, baseline: bool = True,
-    progress: RunProgress | None = None,
+    progress: RunProgress | None = None, refine: bool = True, per_turn_baseline: bool = True,
 ) -> ExtractionOutcome:
-    """The engine (and the baseline) over the cases on one model; also what the CI threshold test runs."""
-    engine = Engine(model, settings)
+    """The engine (and the baselines) over the cases on one model; also what the CI threshold test runs.
+    `refine`: run the whole-conversation pass once the engine's turns are done."""
+    engine = Engine(model, settings, refine)
     try:
         engine_runs = run_cases(engine, cases, progress)
     finally:
         engine.close()
     outcome = ExtractionOutcome(measure(engine.label, engine_runs), engine_runs)
-    if baseline:
+    outcome.turns_only = measure("engine, turns only", [run.turns_only() for run in engine_runs])
+    if baseline and per_turn_baseline:
         naive = Baseline(model, PromptLibrary(settings.prompts_dir))
         outcome.baseline_runs = run_cases(naive, cases, progress)
         outcome.baseline = measure(naive.label, outcome.baseline_runs)
+    if baseline:
+        one_shot = OneShot(model, PromptLibrary(settings.prompts_dir))
+        outcome.one_shot_runs = run_cases(one_shot, cases, progress)
+        outcome.one_shot = measure(one_shot.label, outcome.one_shot_runs)
     return outcome
 
 
 def _extraction_suite(context: SuiteContext) -> SuiteResult:
     connection = context.models.get()
     with _RunProgress(context.console) as report:
-        outcome = run_extraction(connection.model, context.cases, context.settings, context.options.baseline, report)
+        outcome = run_extraction(connection.model, context.cases, context.settings, context.options.baseline, report,
+                                 per_turn_baseline=context.options.per_turn_baseline)
     folder = context.results = context.options.out or RESULTS_DIR / model_slug(connection.endpoint.model)
     chart: str | None = CHART_FILE
     try:
@@ -156,16 +174,38 @@ def _extraction_suite(context: SuiteContext) -> SuiteResult:
         context.console.print(f"[yellow]No chart: {exc}[/yellow]")
         chart = None
     result = SuiteResult(
-        tables=[summary_table(outcome.engine, outcome.baseline), field_table(outcome.engine, outcome.baseline)],
+        tables=[summary_table(outcome.engine, outcome.baseline, outcome.others),
+                field_table(outcome.engine, outcome.baseline, outcome.others)],
         markdown=extraction_markdown(outcome.engine, outcome.baseline, outcome.engine_runs,
-                                     outcome.baseline_runs, chart),
+                                     outcome.baseline_runs, chart, outcome.others)
+        + _refinement_markdown(outcome.engine_runs),
         summaries={outcome.engine.label: outcome.engine},
         raw={outcome.engine.label: outcome.engine_runs},
     )
     if outcome.baseline and outcome.baseline_runs is not None:
         result.summaries[outcome.baseline.label] = outcome.baseline
         result.raw[outcome.baseline.label] = outcome.baseline_runs
+    if outcome.one_shot and outcome.one_shot_runs is not None:
+        result.summaries[outcome.one_shot.label] = outcome.one_shot
+        result.raw[outcome.one_shot.label] = outcome.one_shot_runs
+    if outcome.turns_only:
+        result.summaries[outcome.turns_only.label] = outcome.turns_only
     return result
+
+
+def _refinement_markdown(runs: list[CaseRun]) -> str:
+    """What the whole-conversation pass cost, per debrief length (the turns' costs are in the tables)."""
+    rows = [
+        f"| {run.case.id} | {len(run.case.messages)} | {run.refinement.seconds:.1f} s | "
+        f"{run.refinement.input_tokens} | {run.refinement.output_tokens} |"
+        for run in runs if run.refinement and run.refinement.error is None
+    ]
+    if not rows:
+        return ""
+    return "\n".join([
+        "", "### The whole-conversation pass", "",
+        "| case | messages | seconds | input tokens | output tokens |", "|---|---:|---:|---:|---:|", *rows, "",
+    ])
 
 
 def _drafts_suite(context: SuiteContext) -> SuiteResult:

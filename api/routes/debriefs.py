@@ -14,7 +14,7 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 
-from api.deps import DebriefsDep, ErasureDep, InterviewsDep, RecruiterDep, ReplaysDep
+from api.deps import DebriefsDep, ErasureDep, InterviewsDep, RecruiterDep, ReplaysDep, ServiceDep
 from api.errors import status_and_detail
 from api.idempotent import (
     REPLAYED,
@@ -68,11 +68,12 @@ TURN_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _out(debrief: Debrief) -> DebriefOut:
+def _out(debrief: Debrief, refining: bool = False) -> DebriefOut:
     return DebriefOut(
         id=debrief.id, kind=debrief.kind, record=debrief.record, created_at=debrief.created_at,
         updated_at=debrief.updated_at, version=debrief.version,
         transcript=[MessageOut.model_validate(m, from_attributes=True) for m in debrief.transcript],
+        refining=refining,
     )
 
 
@@ -120,10 +121,38 @@ def list_debriefs(recruiter: RecruiterDep, debriefs: DebriefsDep) -> list[Debrie
 
 
 @router.get("/{debrief_id}", response_model=DebriefOut, responses=ERRORS)
-def get_debrief(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep, response: Response) -> DebriefOut:
+def get_debrief(
+    debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep, service: ServiceDep, response: Response
+) -> DebriefOut:
     debrief = debriefs.get(recruiter.id, debrief_id)
     response.headers["ETag"] = etag(debrief.version)
-    return _out(debrief)
+    return _out(debrief, bool(service.refiner and service.refiner.is_refining(debrief_id)))
+
+
+@router.get(
+    "/{debrief_id}/refinement", responses={**ERRORS, 200: {
+        "content": {"text/event-stream": {}}, "description": "Server-sent events"}},
+)
+async def watch_refinement(debrief_id: str, recruiter: RecruiterDep, debriefs: DebriefsDep,
+                           service: ServiceDep) -> EventSourceResponse:
+    """The whole-conversation pass as server-sent events: `refining` while one runs or is due (after a
+    turn, once the recruiter stops typing), then `refined` with the debrief's version and what the last
+    pass filled in (`filled`, empty when it found nothing the turns had missed or none has run)."""
+    debrief = await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
+    refiner = service.refiner
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        outcome = None
+        if refiner:
+            if refiner.is_refining(debrief_id):
+                yield {"event": "refining", "data": json.dumps({"version": debrief.version})}
+            # The running pass's outcome once it ends, else the last one's (None: no pass yet).
+            outcome = await run_in_threadpool(refiner.wait, debrief_id, service.settings.llm_timeout_s * 2)
+        latest = await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
+        filled = [u.model_dump(mode="json") for u in outcome.applied] if outcome else []
+        yield {"event": "refined", "data": json.dumps({"version": latest.version, "filled": filled})}
+
+    return EventSourceResponse(events())
 
 
 @router.get("/{debrief_id}/guidance", response_model=list[GuidanceOut], responses=ERRORS)

@@ -127,6 +127,19 @@
       send.disabled = false;
       statusLine.textContent = failed ? "Stopped: see the message below." : "Done.";
       input.focus();
+      if (!failed) refined();
+    };
+
+    // After a turn the record is re-read against the whole conversation in the background; say so,
+    // and swap in the refined record when that pass is done. A newer turn restarts the wait.
+    let refining = 0;
+    const refined = async () => {
+      const mine = ++refining;
+      statusLine.textContent = "Done. Refining the record from the whole conversation…";
+      const response = await fetch(`/app/debriefs/${debriefId}/refinement`, { credentials: "same-origin" });
+      if (mine !== refining || !response.ok) return;
+      await refresh();
+      statusLine.textContent = "Done. The record is refined from the whole conversation.";
     };
 
     form.addEventListener("submit", (event) => {

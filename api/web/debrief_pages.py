@@ -116,6 +116,18 @@ def live_panels(request: Request, debrief_id: str, recruiter: SignedIn, debriefs
     return page(request, "live.html", **_debrief_context(debriefs, recruiter.id, debrief_id))
 
 
+@router.get("/app/debriefs/{debrief_id}/refinement")
+async def refinement_done(
+    debrief_id: str, recruiter: SignedIn, debriefs: DebriefsDep, service: Annotated[Service, Depends(get_service)]
+) -> Response:
+    """Answers once no whole-conversation pass is running or due for the debrief (204), so the page can
+    say the record is being refined and swap in the refined panels when it is done."""
+    await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
+    if service.refiner and service.refiner.is_refining(debrief_id):
+        await run_in_threadpool(service.refiner.wait, debrief_id, service.settings.llm_timeout_s * 2)
+    return Response(status_code=204)
+
+
 @router.post("/app/debriefs/{debrief_id}/messages")
 def post_message(
     request: Request, debrief_id: str, recruiter: Acting, debriefs: DebriefsDep,

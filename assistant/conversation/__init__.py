@@ -5,16 +5,20 @@ from __future__ import annotations
 from assistant.conversation.both_sides import Interview, Interviews, SideStatus
 from assistant.conversation.debriefs import Debrief, Debriefs, TurnOutcome
 from assistant.conversation.extraction import Extractor, PastTurn, tool_arguments
+from assistant.conversation.refiner import BackgroundRefiner
 from assistant.conversation.replies import label, show
+from assistant.conversation.rereading import Rereader
 from assistant.conversation.untrusted import untrusted_spans
 
 __all__ = [
+    "BackgroundRefiner",
     "Debrief",
     "Debriefs",
     "Extractor",
     "Interview",
     "Interviews",
     "PastTurn",
+    "Rereader",
     "SideStatus",
     "TurnOutcome",
     "label",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -21,7 +22,9 @@ from assistant.conversation.corrections import apply_correction
 from assistant.conversation.extraction import Extractor, PastTurn
 from assistant.conversation.flows import Flow, load_flow
 from assistant.conversation.recording import apply_updates
-from assistant.conversation.replies import compose
+from assistant.conversation.refinement import apply_refinement, protected_fields
+from assistant.conversation.replies import compose, refined
+from assistant.conversation.rereading import Rereader
 from assistant.core import (
     SIDES,
     AppliedUpdate,
@@ -42,6 +45,10 @@ from assistant.playbook import GuidanceNote, GuidanceSource
 from assistant.storage import DebriefRow, GuidanceRow, MessageRow, Store, as_utc, erase_debrief, owned_debrief
 
 PREFILLABLE = ("candidate_name", "role_title", "company")
+# Who and what the debrief is about: given to each turn so "he" and "the role" resolve.
+IDENTITY = (("candidate_name", "candidate"), ("role_title", "role"), ("company", "company"))
+# The log line of a whole-conversation pass is an assistant message with this "via".
+REFINED_VIA = "conversation"
 
 
 @dataclass
@@ -55,6 +62,8 @@ class TurnOutcome:
     guidance: list[GuidanceNote] = field(default_factory=list)
     # The debrief's version once the turn is stored.
     version: int = 0
+    # The flow has nothing left to ask.
+    complete: bool = False
 
 
 @dataclass
@@ -80,8 +89,19 @@ class Debrief:
 
     @property
     def question(self) -> str | None:
-        assistant = [m for m in self.transcript if m.role == "assistant"]
+        assistant = [m for m in self.transcript
+                     if m.role == "assistant" and (m.details or {}).get("via") != REFINED_VIA]
         return assistant[-1].text if assistant else None
+
+
+@dataclass
+class RefinementOutcome:
+    """What one whole-conversation pass added; `version` is the debrief's version afterwards."""
+
+    applied: list[AppliedUpdate]
+    rejected: list[Rejection]
+    usage: dict[str, Any]
+    version: int
 
 
 # Events a streaming caller sees during a turn, before the outcome.
@@ -92,6 +112,7 @@ class Debriefs:
     def __init__(
         self, store: Store, extractor: Extractor, flows_dir: Path, max_message_chars: int = 8000,
         history_block_turns: int = 0, guidance: GuidanceSource | None = None,
+        rereader: Rereader | None = None, names_in_turns: bool = False,
     ) -> None:
         self._store = store
         self._extractor = extractor
@@ -99,6 +120,11 @@ class Debriefs:
         self._max_chars = max_message_chars
         self._block = history_block_turns
         self._guidance = guidance
+        self._rereader = rereader
+        self._names_in_turns = names_in_turns
+        # Called with (recruiter_id, debrief_id, flow complete) once a turn's outcome is stored: the
+        # service hangs the background whole-conversation pass here (assistant/refiner.py).
+        self.after_turn: Callable[[str, str, bool], None] | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -120,7 +146,8 @@ class Debriefs:
         flow = self.flow(side)
         topic = flow.next_topic(record, set())
         self._refresh_progress(record, flow, set())
-        first = f"{flow.opening}\n{topic.ask if topic else flow.closing}"
+        asking = topic.question(record) if topic else None
+        first = f"{flow.opening}\n{asking or flow.closing}"
         with self._store.session() as s:
             row = DebriefRow(
                 recruiter_id=recruiter_id, kind=side, record=record.model_dump(mode="json"),
@@ -199,7 +226,9 @@ class Debriefs:
                 )
                 row.version += 1
             emit(("accepted", {"debrief_id": debrief_id}))
-            return self._run_turn(recruiter_id, debrief_id, stream, emit)
+            outcome = self._run_turn(recruiter_id, debrief_id, stream, emit)
+        self._turn_done(recruiter_id, debrief_id, outcome)
+        return outcome
 
     def _retry_turn(
         self, recruiter_id: str, debrief_id: str, expected_version: int | None, stream: bool, emit: Emit
@@ -210,7 +239,13 @@ class Debriefs:
                 _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
-            return self._run_turn(recruiter_id, debrief_id, stream, emit)
+            outcome = self._run_turn(recruiter_id, debrief_id, stream, emit)
+        self._turn_done(recruiter_id, debrief_id, outcome)
+        return outcome
+
+    def _turn_done(self, recruiter_id: str, debrief_id: str, outcome: TurnOutcome) -> None:
+        if self.after_turn:
+            self.after_turn(recruiter_id, debrief_id, outcome.complete)
 
     def _run_turn(self, recruiter_id: str, debrief_id: str, stream: bool, emit: Emit) -> TurnOutcome:
         with self._store.session() as s:
@@ -222,13 +257,16 @@ class Debriefs:
         pending = next(m for m in debrief.transcript if m.status == "pending")
         recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
         asked = flow.topic(state.get("asked") or "")
+        # The topic's whole question, not the narrowed one the recruiter saw: it is the same text every
+        # time the topic is asked (stable for the prompt cache) and covers whatever the answer touches.
         question = asked.ask if asked else None
+        known = _known(debrief.record) if self._names_in_turns else None
 
         emit(("status", {"stage": "reading", "message": "Reading your notes"}))
         started = time.perf_counter()
         call = partial(
             self._extractor.extract,
-            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text),
+            debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text, known),
         )
         extraction = call(on_progress=lambda n: emit(("progress", {"chunks": n}))) if stream else call()
         elapsed = time.perf_counter() - started
@@ -240,7 +278,8 @@ class Debriefs:
             answered.add(asked.id)
         topic = flow.next_topic(record, answered)
         self._refresh_progress(record, flow, answered)
-        reply = compose(gate.applied, gate.rejected, topic.ask if topic else None, flow.closing)
+        asking = topic.question(record) if topic else None
+        reply = compose(gate.applied, gate.rejected, asking, flow.closing)
         notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
         usage = {
             "llm_calls": 1,
@@ -257,6 +296,7 @@ class Debriefs:
                 "applied": [u.model_dump(mode="json") for u in gate.applied],
                 "rejected": [r.model_dump(mode="json") for r in gate.rejected],
                 "question_before": question,
+                "known": known,
                 "usage": usage,
             }
             extra = followups(s, debrief_id, record, complete=topic is None, today=datetime.now(UTC).date())
@@ -264,11 +304,12 @@ class Debriefs:
             row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
             row.record = record.model_dump(mode="json")
             row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)
-            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.flow_state = {**dict(row.flow_state), "asked": topic.id if topic else None,
+                              "answered": sorted(answered)}
             row.updated_at = datetime.now(UTC)
             row.version += 1
             version = row.version
-        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version)
+        return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version, topic is None)
 
     def correct(self, recruiter_id: str, debrief_id: str, field: str, value: str) -> TurnOutcome:
         """A value typed into the record panel: logged as a recruiter line and checked like a chat
@@ -286,7 +327,8 @@ class Debriefs:
             asked = flow.topic(state.get("asked") or "")
             topic = flow.next_topic(record, answered)
             self._refresh_progress(record, flow, answered)
-            reply = compose(gate.applied, [], topic.ask if topic else None, flow.closing)
+            asking = topic.question(record) if topic else None
+            reply = compose(gate.applied, [], asking, flow.closing)
             recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"] + [text]
             shown = {(g.collection, g.entry_id) for g in row.guidance}
             notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
@@ -298,11 +340,72 @@ class Debriefs:
             row.messages.append(MessageRow(seq=seq + 1, role="assistant", text=reply))
             row.record = record.model_dump(mode="json")
             row.guidance.extend(_to_guidance_row(note, seq) for note in notes)
-            row.flow_state = {"asked": topic.id if topic else None, "answered": sorted(answered)}
+            row.flow_state = {**dict(row.flow_state), "asked": topic.id if topic else None,
+                              "answered": sorted(answered)}
             row.updated_at = datetime.now(UTC)
             row.version += 1
             version = row.version
         return TurnOutcome(reply, record, gate.applied, [], {"llm_calls": 0}, notes, version)
+
+    # --- the whole-conversation pass ---------------------------------------------------------------
+
+    @property
+    def refines(self) -> bool:
+        return self._rereader is not None
+
+    def refine(self, recruiter_id: str, debrief_id: str) -> RefinementOutcome:
+        """Read the whole conversation once and add what the turns missed (see assistant/rereading.py
+        and assistant/refinement.py). The model is called without the debrief's lock, so turns go on
+        meanwhile; the proposals are then gated against the debrief as it stands, so a turn or a
+        correction made during the call is neither lost nor undone."""
+        if self._rereader is None:
+            raise RuntimeError("no whole-conversation pass is configured")
+        debrief = self.get(recruiter_id, debrief_id)
+        read = [m for m in debrief.transcript if m.role == "recruiter" and m.status == "done"]
+        turns = [PastTurn((m.details or {}).get("question_before"), m.text) for m in read]
+        if not turns:
+            return RefinementOutcome([], [], {"llm_calls": 0}, debrief.version)
+        started = time.perf_counter()
+        extraction = self._rereader.reread(debrief.kind, turns, debrief.record)
+        usage = {
+            "llm_calls": 1, "input_tokens": extraction.input_tokens, "output_tokens": extraction.output_tokens,
+            "model_seconds": round(time.perf_counter() - started, 3), "prompts": extraction.prompt_sha256,
+        }
+        with self._lock(debrief_id), self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            current = _to_debrief(row)
+            record = current.record
+            texts = [m.text for m in current.transcript if m.role == "recruiter" and m.status == "done"]
+            gate = apply_refinement(record, extraction.proposed, texts,
+                                    protected_fields(record, _corrected(current.transcript)))
+            row.flow_state = {**dict(row.flow_state), "refined_through": read[-1].seq}
+            if gate.applied:
+                flow = self.flow(current.kind)
+                self._refresh_progress(record, flow, set(dict(row.flow_state).get("answered", [])))
+                row.record = record.model_dump(mode="json")
+                row.messages.append(MessageRow(
+                    seq=len(row.messages), role="assistant", text=refined(gate.applied),
+                    details={
+                        "via": REFINED_VIA,
+                        "applied": [u.model_dump(mode="json") for u in gate.applied],
+                        "rejected": [r.model_dump(mode="json") for r in gate.rejected],
+                        "usage": usage,
+                    },
+                ))
+                row.updated_at = datetime.now(UTC)
+                row.version += 1
+            version = row.version
+        return RefinementOutcome(gate.applied, gate.rejected, usage, version)
+
+    def refine_if_stale(self, recruiter_id: str, debrief_id: str) -> RefinementOutcome | None:
+        """A pass unless the last one already read every message (before a draft is written)."""
+        if self._rereader is None:
+            return None
+        with self._store.session() as s:
+            row = self._owned(s, recruiter_id, debrief_id)
+            through = dict(row.flow_state).get("refined_through", -1)
+            newest = max((m.seq for m in row.messages if m.role == "recruiter" and m.status == "done"), default=-1)
+        return self.refine(recruiter_id, debrief_id) if newest > through else None
 
     # --- internals -------------------------------------------------------------------------------
 
@@ -342,6 +445,25 @@ class Debriefs:
     def _lock(self, debrief_id: str) -> threading.Lock:
         with self._locks_guard:
             return self._locks.setdefault(debrief_id, threading.Lock())
+
+
+def _known(record: Record) -> str | None:
+    """'candidate: Jo Baker; role: ops analyst': short, and it changes only when one of them does."""
+    parts = [f"{shown}: {record.value(name)}" for name, shown in IDENTITY if record.is_filled(name)]
+    return "; ".join(parts) or None
+
+
+def _corrected(transcript: builtins.list[Message]) -> set[str]:
+    """Fields a recruiter's message changed from an earlier value, or typed into the record panel."""
+    names: set[str] = set()
+    for message in transcript:
+        details = message.details or {}
+        if message.role != "recruiter":
+            continue
+        for update in details.get("applied", []):
+            if details.get("via") == "form" or update.get("corrected_from") is not None:
+                names.add(str(update.get("field", "")))
+    return names
 
 
 def _check_version(row: DebriefRow, expected: int | None) -> None:

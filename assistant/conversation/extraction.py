@@ -18,7 +18,15 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.core import ModelOutputInvalid, ModelUnavailable, PromptLibrary, ProposedUpdate, Side, specs_for
+from assistant.core import (
+    FieldSpec,
+    ModelOutputInvalid,
+    ModelUnavailable,
+    PromptLibrary,
+    ProposedUpdate,
+    Side,
+    turn_specs,
+)
 from assistant.model import Breaker, Redactor
 
 TOOL_NAME = "record_updates"
@@ -29,6 +37,9 @@ MAX_UPDATES = 16
 class PastTurn:
     question_before: str | None  # what the assistant had asked when the recruiter wrote this
     message: str
+    # Who and what the debrief is about so far ("candidate: Jo Baker; role: ops analyst"), so that
+    # "he" and "the role" resolve without showing the whole record.
+    known: str | None = None
 
 
 @dataclass
@@ -39,20 +50,23 @@ class Extraction:
     prompt_sha256: dict[str, str] = field(default_factory=dict)
 
 
-def update_tool(side: Side) -> dict[str, Any]:
+def update_tool(
+    side: Side, description: str = "Record the facts stated in the recruiter's newest message.",
+    max_updates: int = MAX_UPDATES, specs: tuple[FieldSpec, ...] | None = None,
+) -> dict[str, Any]:
     """The tool the model must call, in OpenAI's function format; flat so the grammar stays small."""
-    keys = [spec.key for spec in specs_for(side)]
+    keys = [spec.key for spec in (specs if specs is not None else turn_specs(side))]
     return {
         "type": "function",
         "function": {
             "name": TOOL_NAME,
-            "description": "Record the facts stated in the recruiter's newest message.",
+            "description": description,
             "parameters": {
                 "type": "object",
                 "properties": {
                     "updates": {
                         "type": "array",
-                        "maxItems": MAX_UPDATES,
+                        "maxItems": max_updates,
                         "items": {
                             "type": "object",
                             # Quote first: a small model copies the words, then labels them, and
@@ -77,7 +91,7 @@ def update_tool(side: Side) -> dict[str, Any]:
     }
 
 
-def _escape(message: str) -> str:
+def escape_message(message: str) -> str:
     # The message sits between <message> tags; it must not be able to close them.
     return message.replace("<message>", "<message >").replace("</message>", "</message >")
 
@@ -102,12 +116,13 @@ class Extractor:
     ) -> tuple[list[BaseMessage], dict[str, str]]:
         """Earlier turns are rendered exactly as they were when each was the newest, so the server's
         cached prefix runs up to the end of the previous message."""
-        system = self._prompts.render("extraction_system.j2", side=side, specs=specs_for(side))
+        system = self._prompts.render("extraction_system.j2", side=side, specs=turn_specs(side))
         messages: list[BaseMessage] = [SystemMessage(system.text)]
         hashes = {system.name: system.template_sha256}
         for turn in [*history, newest]:
             rendered = self._prompts.render(
-                "extraction_message.j2", question=turn.question_before, message=_escape(turn.message)
+                "extraction_message.j2", question=turn.question_before, message=escape_message(turn.message),
+                known=turn.known,
             )
             messages.append(HumanMessage(rendered.text))
             hashes[rendered.name] = rendered.template_sha256
@@ -149,7 +164,7 @@ class Extractor:
         if redactor:
             args = redactor.restore(args)
         return Extraction(
-            proposed=_parse_updates(args),
+            proposed=parse_updates(args),
             input_tokens=int(usage.get("input_tokens", 0)),
             output_tokens=int(usage.get("output_tokens", 0)),
             prompt_sha256=hashes,
@@ -201,10 +216,10 @@ def _stream_arguments(
     return args, usage
 
 
-def _parse_updates(args: Any) -> list[ProposedUpdate]:
+def parse_updates(args: Any, limit: int = MAX_UPDATES) -> list[ProposedUpdate]:
     raw_updates = args.get("updates", []) if isinstance(args, dict) else []
     updates = []
-    for raw in raw_updates[:MAX_UPDATES]:
+    for raw in raw_updates[:limit]:
         if not isinstance(raw, dict):
             continue
         updates.append(ProposedUpdate(

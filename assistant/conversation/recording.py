@@ -23,6 +23,7 @@ from assistant.core import (
     ProposedUpdate,
     Record,
     Rejection,
+    answer_in_quote,
     clean,
     locate,
     normalise,
@@ -130,13 +131,20 @@ def _apply_one(
     try:
         value = parse_value(spec, raw or quote)
     except InvalidValue as exc:
-        return str(exc)
+        if spec.kind not in (Kind.BOOLEAN, Kind.CHOICE):
+            return str(exc)
+        # "has an offer from Monzo" answers a yes/no field even when the model wrote "Monzo" as its
+        # value: the recruiter's words settle it, not the label the model chose.
+        try:
+            value = answer_in_quote(spec, quote)
+        except InvalidValue:
+            return str(exc)
     if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
         value = value.title()
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)
-        if spec.kind is Kind.MONEY:
+        if spec.kind is Kind.MONEY and f"{spec.parent}_currency" in SPECS_BY_KEY:
             _infer_currency(record, spec.parent, quote, result)
         return None
 

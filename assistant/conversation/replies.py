@@ -46,3 +46,8 @@ def compose(applied: list[AppliedUpdate], rejected: list[Rejection], question: s
         lines.append(f"Left out: {'; '.join(_left_out_line(r) for r in rejected)}.")
     lines.append(question if question else closing)
     return "\n".join(lines)
+
+
+def refined(applied: list[AppliedUpdate]) -> str:
+    """The log line of a whole-conversation pass, shown in the transcript like a turn's reply."""
+    return "Filled from the whole conversation: " + "; ".join(_captured_line(u) for u in applied) + "."

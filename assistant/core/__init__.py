@@ -40,11 +40,12 @@ from assistant.core.schema import (
     Side,
     record_field_names,
     specs_for,
+    turn_specs,
 )
 from assistant.core.settings import Settings, get_settings
 from assistant.core.text import STOP_WORDS, stem, words
 from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
-from assistant.core.values import InvalidValue, parse_amount, parse_currency, parse_value
+from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, parse_currency, parse_value
 
 __all__ = [
     "AppliedUpdate",
@@ -84,6 +85,7 @@ __all__ = [
     "Side",
     "StaleVersion",
     "TooManyRequests",
+    "answer_in_quote",
     "clean",
     "clean_typed",
     "flows_folder",
@@ -97,6 +99,7 @@ __all__ = [
     "prompts_folder",
     "record_field_names",
     "specs_for",
+    "turn_specs",
     "stem",
     "words",
 ]

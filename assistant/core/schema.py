@@ -31,6 +31,9 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     # Sub-fields such as compensation.expected live inside a parent object in the record.
     parent: str | None = None
+    # False: filled only by the whole-conversation pass (assistant/rereading.py). The per-turn prompt
+    # and tool stay as short as they were, which is what keeps a turn fast on a CPU.
+    per_turn: bool = True
 
     @property
     def key(self) -> str:
@@ -72,6 +75,13 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("budget_max", Kind.MONEY, CAND, "the most the client's budget allows", parent="compensation"),
     FieldSpec("currency", Kind.CURRENCY, CAND, "currency of the pay figures, ISO code like GBP", parent="compensation"),
     FieldSpec("competing_offers", Kind.BOOLEAN, CAND, "whether the candidate holds or expects other offers"),
+    # An offer is more than yes or no: who made it, for how much, and by when he must answer.
+    FieldSpec("company", Kind.TEXT, CAND, "the company making a competing offer", parent="competing_offer",
+              per_turn=False),
+    FieldSpec("figure", Kind.MONEY, CAND, "the competing offer's annual pay", parent="competing_offer",
+              per_turn=False),
+    FieldSpec("deadline", Kind.TEXT, CAND, "when the competing offer must be answered", parent="competing_offer",
+              per_turn=False),
     FieldSpec("notice_period", Kind.TEXT, CAND, "the candidate's notice period, e.g. 1 month"),
     FieldSpec(
         "hiring_manager_priorities", Kind.TEXT_LIST, CAND,
@@ -101,6 +111,11 @@ def specs_for(side: Side) -> tuple[FieldSpec, ...]:
     return tuple(spec for spec in FIELD_SPECS if side in spec.sides)
 
 
+def turn_specs(side: Side) -> tuple[FieldSpec, ...]:
+    """The fields a single turn's extraction is asked for."""
+    return tuple(spec for spec in specs_for(side) if spec.per_turn)
+
+
 def record_field_names(side: Side) -> tuple[str, ...]:
     """Top-level record field names for one side (sub-fields collapse into their parent)."""
     names: list[str] = []
@@ -114,8 +129,10 @@ def record_field_names(side: Side) -> tuple[str, ...]:
 class FieldValue(BaseModel):
     value: Any
     evidence: list[str] = Field(default_factory=list)
-    # "chat": extracted from the recruiter's messages; "form": typed in when the debrief was opened.
-    source: Literal["chat", "form"] = "chat"
+    # "chat": extracted from the recruiter's messages turn by turn; "form": typed in (when the debrief
+    # was opened, or corrected in the record panel); "conversation": filled by the whole-conversation
+    # pass (assistant/rereading.py) from what the turns had missed.
+    source: Literal["chat", "form", "conversation"] = "chat"
 
 
 class Record(BaseModel):

@@ -364,6 +364,33 @@ class Settings(BaseSettings):
     # Drafts: the longest a draft may run (a revised job spec is the longest, about 500 tokens), and the
     # share of a model draft's factual sentences the debrief may fail to support before the template's
     # draft is used instead.
+    refine_in_background: bool = Field(
+        default=True,
+        description=(
+            "Run the whole-conversation pass (it rereads every message and fills what the turns missed, through "
+            "the same evidence gate) in the background after a turn's reply, once the recruiter has stopped "
+            "typing for `DEBRIEF_REFINE_DELAY_S`; it also runs when the flow completes."
+        ),
+    )
+    refine_delay_s: float = Field(
+        default=4.0, ge=0,
+        description=(
+            "Seconds without a new message before the background pass runs; turns sent meanwhile share one pass."
+        ),
+    )
+    refine_before_drafts: bool = Field(
+        default=True,
+        description=(
+            "Run the whole-conversation pass before a draft is written, unless the last pass read every message."
+        ),
+    )
+    names_in_turns: bool = Field(
+        default=False,
+        description=(
+            "Give each turn the candidate, role and company already recorded, so \"he\" and \"the role\" resolve. "
+            "Off until measured on the embedded model: it changes every turn's prompt."
+        ),
+    )
     draft_max_tokens: int = Field(
         default=900, ge=50,
         description=(

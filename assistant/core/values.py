@@ -206,3 +206,40 @@ def parse_value(spec: FieldSpec, text: str) -> Any:
         case Kind.CURRENCY:
             return parse_currency(text)
     raise InvalidValue(f"unknown field kind {spec.kind}")
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _names_subject(spec: FieldSpec, quote: str) -> bool:
+    subject = {_stem(word) for word in spec.name.split("_") if len(word) > 3}
+    return any(_stem(word) in subject for word in re.findall(r"[a-z]+", quote.lower()) if len(word) > 3)
+
+
+_NEGATION = re.compile(r"\b(?:no|not|none|never|nor|without|neither)\b|n't\b", re.IGNORECASE)
+
+
+def answer_in_quote(spec: FieldSpec, quote: str) -> Any:
+    """The answer a quote gives to a yes/no or choice field whose value the model wrote as something
+    else ("competing offers: Monzo"). A yes/no quote that names the field's subject and has no negation
+    states that the thing holds; anything else is left for the value to settle. A choice is read only
+    when the quote names exactly one of the field's choices. Raises InvalidValue when the quote does not
+    clearly answer."""
+    if spec.kind is Kind.BOOLEAN:
+        # Only a quote that names the field's subject ("an offer from Monzo" for competing offers): "they
+        # were quick to reply" under relationship risk says the opposite of yes.
+        if _NEGATION.search(quote) or not _names_subject(spec, quote):
+            raise InvalidValue(f"{quote!r} does not clearly say yes")
+        return True
+    if spec.kind is Kind.CHOICE:
+        lowered = " " + re.sub(r"[^a-z]+", " ", quote.lower().replace("-", " ")) + " "
+        named = {
+            choice for choice in spec.choices
+            for alias in (choice.replace("_", " "), *_CHOICE_ALIASES.get(choice, ()))
+            if f" {alias} " in lowered
+        }
+        if len(named) == 1:
+            return named.pop()
+        raise InvalidValue(f"{quote!r} does not name one of {', '.join(spec.choices)}")
+    raise InvalidValue(f"{spec.kind} values are not read from the quote alone")

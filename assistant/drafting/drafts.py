@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 import difflib
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +72,9 @@ class Drafts:
         self._writer = writer
         self._max_unsupported = max_unsupported_share
         self._max_spec_chars = max_spec_chars
+        # Called with (recruiter_id, debrief_id) before a draft is written: the service brings the
+        # record up to date with the whole conversation there, so a draft never rests on a partial one.
+        self.before_writing: Callable[[str, str], None] | None = None
 
     @property
     def max_spec_bytes(self) -> int:
@@ -109,6 +112,8 @@ class Drafts:
     ) -> Iterator[ProgressEvent | Draft]:
         draft_kind = _kind(kind)
         spec, notices = self._spec(draft_kind, original_spec)
+        if self.before_writing:
+            self.before_writing(recruiter.id, debrief_id)
         with self._store.session() as s:
             brief = self._brief(s, recruiter, debrief_id, draft_kind, instructions, spec)
             others = self._other_candidates(s, recruiter.id, debrief_id)

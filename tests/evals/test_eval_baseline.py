@@ -92,3 +92,14 @@ def test_a_failed_turn_is_counted_and_the_next_one_starts_afresh() -> None:
     assert run.turns[0].error == "ValueError: not JSON"
     assert [turn.error for turn in run.turns[1:]] == [None, None]
     assert run.values == {"candidate_interest": 3}
+
+
+def test_the_one_shot_baseline_reads_the_whole_conversation_once(tmp_path: Any) -> None:
+    from evals.baseline import OneShot
+
+    model = ScriptedChatModel(script=[{"candidate_interest": {"value": 3, "evidence": ["more like a 3"]}}])
+    run = OneShot(model, PromptLibrary(Settings(data_dir=tmp_path).prompts_dir)).run(CASE)
+    assert len(model.calls) == 1 and len(run.turns) == 1 and run.turns[0].llm_calls == 1
+    prompt = str(model.calls[0][0].content)
+    assert all(message in prompt for message in CASE.messages)
+    assert run.values == {"candidate_interest": 3}

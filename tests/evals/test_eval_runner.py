@@ -30,8 +30,13 @@ def test_each_message_is_a_turn_of_the_engine_with_its_usage(tmp_path: Path) -> 
     assert run.values == {"candidate_name": "Maya Okafor", "candidate_interest": 3,
                           "compensation": {"current": 58000}}
     assert run.fields["candidate_interest"]["evidence"] == ["more like a 3"]
-    assert [turn.llm_calls for turn in run.turns] == [1, 1, 1]
-    assert all(turn.input_tokens > 0 and turn.output_tokens > 0 and turn.error is None for turn in run.turns)
+    turns = run.turns_only().turns
+    assert [turn.llm_calls for turn in turns] == [1, 1, 1]
+    assert all(turn.input_tokens > 0 and turn.output_tokens > 0 and turn.error is None for turn in turns)
+    # Then the whole-conversation pass, once, with its own cost; it found nothing the turns had missed.
+    assert run.refinement is run.turns[-1] and run.refinement is not None
+    assert run.refinement.llm_calls == 1 and run.refinement.input_tokens > 0
+    assert run.after_turns == run.record
 
 
 def test_a_failed_turn_ends_the_case_with_the_record_so_far(tmp_path: Path) -> None:

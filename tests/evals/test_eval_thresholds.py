@@ -43,7 +43,9 @@ def test_extraction_suite_meets_thresholds(request: pytest.FixtureRequest, recor
     settings = Settings(data_dir=tmp_path, create_dev_key=False, api_keys="", llm_max_retries=0,
                         history_block_turns=0)
     model = chat_model(Endpoint(thresholds.base_url, thresholds.model, "not-needed"), settings)
-    outcome = run_extraction(model, select_cases(thresholds.cases), settings, baseline=False)
+    # The recording holds the engine's turns; the whole-conversation pass is not in it yet (recording it
+    # takes the embedded model half an hour more): its gate is tests/test_refinement.py until then.
+    outcome = run_extraction(model, select_cases(thresholds.cases), settings, baseline=False, refine=False)
 
     failed = [f"{run.case.id}: {turn.error.splitlines()[0]}"
               for run in outcome.engine_runs for turn in run.turns if turn.error]

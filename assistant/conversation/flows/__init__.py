@@ -23,12 +23,22 @@ class Topic:
     fields: tuple[str, ...]
     when: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     optional: bool = False
+    # One question per field of a topic that covers several: once some are known, only the others
+    # are asked for ("notice is 3 months" already answered half of "notice, and other offers?").
+    parts: dict[str, str] = field(default_factory=dict)
 
     def applies_to(self, record: Record) -> bool:
         return all(record.value(name) in allowed for name, allowed in self.when.items())
 
     def is_filled(self, record: Record) -> bool:
         return all(record.is_filled(name) for name in self.fields)
+
+    def question(self, record: Record) -> str:
+        """The topic's question, narrowed to the fields the record does not hold yet."""
+        missing = [name for name in self.fields if not record.is_filled(name)]
+        if len(missing) == len(self.fields) or not all(name in self.parts for name in missing):
+            return self.ask
+        return " ".join(self.parts[name] for name in missing)
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,11 @@ def _parse(data: dict[str, Any], source: Path) -> Flow:
             if unknown:
                 raise FlowError(f"{source}: topic {raw['id']!r} names unknown fields {unknown}")
             when = {key: tuple(v if isinstance(v, list) else [v]) for key, v in (raw.get("when") or {}).items()}
-            topics.append(Topic(raw["id"], str(raw["ask"]).strip(), fields, when, bool(raw.get("optional"))))
+            parts = {str(name): str(text).strip() for name, text in (raw.get("parts") or {}).items()}
+            if set(parts) - set(fields):
+                raise FlowError(f"{source}: topic {raw['id']!r} has parts for fields it does not cover")
+            topics.append(Topic(raw["id"], str(raw["ask"]).strip(), fields, when, bool(raw.get("optional")),
+                                parts))
         return Flow(side, str(data["opening"]).strip(), str(data["closing"]).strip(), tuple(topics))
     except (KeyError, TypeError) as exc:
         raise FlowError(f"{source}: missing or malformed key {exc}") from exc
