@@ -365,11 +365,12 @@ class Settings(BaseSettings):
     # share of a model draft's factual sentences the debrief may fail to support before the template's
     # draft is used instead.
     refine_in_background: bool = Field(
-        default=True,
+        default=False,
         description=(
             "Run the whole-conversation pass (it rereads every message and fills what the turns missed, through "
             "the same evidence gate) in the background after a turn's reply, once the recruiter has stopped "
-            "typing for `DEBRIEF_REFINE_DELAY_S`; it also runs when the flow completes."
+            "typing for `DEBRIEF_REFINE_DELAY_S`; it also runs when the flow completes. Off until it is measured "
+            "on the embedded model: a one-slot model server would make the next turn wait for the pass."
         ),
     )
     refine_delay_s: float = Field(
@@ -379,9 +380,10 @@ class Settings(BaseSettings):
         ),
     )
     refine_before_drafts: bool = Field(
-        default=True,
+        default=False,
         description=(
-            "Run the whole-conversation pass before a draft is written, unless the last pass read every message."
+            "Run the whole-conversation pass before a draft is written, unless the last pass read every message. "
+            "Off until measured, like the background pass."
         ),
     )
     names_in_turns: bool = Field(
