@@ -17,6 +17,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable
 
 from assistant.core import (
     FieldSpec,
@@ -148,27 +149,43 @@ class Extractor:
         if redactor:
             messages = redactor.redact_messages(messages)
         model = self._bound[side]
-        usage: dict[str, Any]
-        try:
-            with self._breaker.call() if self._breaker else nullcontext():
-                if on_progress is None:
-                    reply = model.invoke(messages)
-                    assert isinstance(reply, AIMessage)
-                    args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
-                else:
-                    args, usage = _stream_arguments(model.stream(messages), on_progress)
-        except (ModelOutputInvalid, ModelUnavailable):
-            raise
-        except Exception as exc:  # the client raises many transport types; all mean the same here
-            raise ModelUnavailable(str(exc)) from exc
-        if redactor:
-            args = redactor.restore(args)
-        return Extraction(
-            proposed=parse_updates(args),
-            input_tokens=int(usage.get("input_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            prompt_sha256=hashes,
-        )
+
+        def ask() -> tuple[Any, dict[str, Any]]:
+            if on_progress is None:
+                return invoked_arguments(model, messages)
+            return _stream_arguments(model.stream(messages), on_progress)
+
+        args, usage = call_model(self._breaker, ask)
+        return extraction_from(redactor.restore(args) if redactor else args, usage, hashes)
+
+
+def invoked_arguments(model: Runnable[Any, Any], messages: list[BaseMessage]) -> tuple[Any, dict[str, Any]]:
+    """The forced tool call's arguments and the usage, from one plain (not streamed) call."""
+    reply = model.invoke(messages)
+    if not isinstance(reply, AIMessage):
+        raise ModelOutputInvalid("the model's reply is not a chat message")
+    return tool_arguments(reply), dict(reply.usage_metadata or {})
+
+
+def call_model(breaker: Breaker | None, ask: Callable[[], tuple[Any, dict[str, Any]]]) -> tuple[Any, dict[str, Any]]:
+    """One model call through the circuit breaker; whatever the client raises on the way is the endpoint
+    being unavailable."""
+    try:
+        with breaker.call() if breaker else nullcontext():
+            return ask()
+    except (ModelOutputInvalid, ModelUnavailable):
+        raise
+    except Exception as exc:  # the client raises many transport types; all mean the same here
+        raise ModelUnavailable(str(exc)) from exc
+
+
+def extraction_from(args: Any, usage: dict[str, Any], hashes: dict[str, str], limit: int = MAX_UPDATES) -> Extraction:
+    return Extraction(
+        proposed=parse_updates(args, limit),
+        input_tokens=int(usage.get("input_tokens", 0)),
+        output_tokens=int(usage.get("output_tokens", 0)),
+        prompt_sha256=hashes,
+    )
 
 
 def tool_arguments(reply: AIMessage, tool_name: str = TOOL_NAME) -> Any:

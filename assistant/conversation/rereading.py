@@ -11,21 +11,19 @@ every proposal through the turn's evidence gate.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Any
-
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.conversation.extraction import (
     Extraction,
     PastTurn,
+    call_model,
     escape_message,
-    parse_updates,
-    tool_arguments,
+    extraction_from,
+    invoked_arguments,
     update_tool,
 )
-from assistant.core import SIDES, ModelOutputInvalid, ModelUnavailable, PromptLibrary, Record, Side, specs_for
+from assistant.core import SIDES, PromptLibrary, Record, Side, specs_for
 from assistant.model import Breaker, Redactor
 
 MAX_PROPOSALS = 32
@@ -91,22 +89,6 @@ class Rereader:
         redactor = Redactor() if self._redact else None
         if redactor:
             messages = redactor.redact_messages(messages)
-        usage: dict[str, Any]
-        try:
-            with self._breaker.call() if self._breaker else nullcontext():
-                reply = self._bound[side].invoke(messages)
-                if not isinstance(reply, AIMessage):
-                    raise ModelOutputInvalid("the model's reply is not a chat message")
-                args, usage = tool_arguments(reply), dict(reply.usage_metadata or {})
-        except (ModelOutputInvalid, ModelUnavailable):
-            raise
-        except Exception as exc:  # the client raises many transport types; all mean the same here
-            raise ModelUnavailable(str(exc)) from exc
-        if redactor:
-            args = redactor.restore(args)
-        return Extraction(
-            proposed=parse_updates(args, MAX_PROPOSALS),
-            input_tokens=int(usage.get("input_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            prompt_sha256=hashes,
-        )
+        bound = self._bound[side]
+        args, usage = call_model(self._breaker, lambda: invoked_arguments(bound, messages))
+        return extraction_from(redactor.restore(args) if redactor else args, usage, hashes, MAX_PROPOSALS)
