@@ -9,7 +9,6 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -81,7 +80,7 @@ class Interviews:
 
     def get(self, recruiter_id: str, interview_id: str) -> Interview:
         with self._store.session() as s:
-            return _to_interview(self._owned(s, recruiter_id, interview_id))
+            return _to_interview(owned_interview(s, recruiter_id, interview_id))
 
     def list(self, recruiter_id: str) -> builtins.list[Interview]:
         """The recruiter's interviews, latest meeting first (undated ones by when they were added)."""
@@ -98,7 +97,7 @@ class Interviews:
         """Put an existing debrief into the interview, on the side it debriefs."""
         try:
             with self._store.session() as s:
-                interview = self._owned(s, recruiter_id, interview_id)
+                interview = owned_interview(s, recruiter_id, interview_id)
                 debrief = owned_debrief(s, recruiter_id, debrief_id)
                 held = s.scalar(select(InterviewDebriefRow).where(InterviewDebriefRow.debrief_id == debrief_id))
                 if held is not None:
@@ -136,7 +135,7 @@ class Interviews:
 
     def records(self, recruiter_id: str, interview_id: str) -> dict[Side, Record | None]:
         with self._store.session() as s:
-            interview = self._owned(s, recruiter_id, interview_id)
+            interview = owned_interview(s, recruiter_id, interview_id)
             found: dict[Side, Record | None] = {side: None for side in SIDES}
             for link in interview.debriefs:
                 found[link.side] = Record.model_validate(link.debrief.record)  # type: ignore[index]
@@ -150,9 +149,6 @@ class Interviews:
         interview = self.get(recruiter_id, interview_id)
         records = self.records(recruiter_id, interview_id)
         return reconcile(records["candidate"], records["client"], interview.held_on)
-
-    def _owned(self, session: Any, recruiter_id: str, interview_id: str) -> InterviewRow:
-        return owned_interview(session, recruiter_id, interview_id)
 
 
 def _cleaned(texts: dict[str, str | None]) -> dict[str, str | None]:

@@ -160,12 +160,12 @@ class Debriefs:
 
     def get(self, recruiter_id: str, debrief_id: str) -> Debrief:
         with self._store.session() as s:
-            return _to_debrief(self._owned(s, recruiter_id, debrief_id))
+            return _to_debrief(owned_debrief(s, recruiter_id, debrief_id))
 
     def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
         """Every playbook note shown in the debrief so far, oldest first."""
         with self._store.session() as s:
-            return [_to_note(g) for g in self._owned(s, recruiter_id, debrief_id).guidance]
+            return [_to_note(g) for g in owned_debrief(s, recruiter_id, debrief_id).guidance]
 
     def list(self, recruiter_id: str) -> builtins.list[Debrief]:
         with self._store.session() as s:
@@ -179,7 +179,7 @@ class Debriefs:
         """Erase the debrief everywhere (see assistant/erasure.py); a held one is refused (DebriefHeld)."""
         with self._lock(debrief_id):
             with self._store.session() as s:
-                erase_debrief(s, self._owned(s, recruiter_id, debrief_id), "request")
+                erase_debrief(s, owned_debrief(s, recruiter_id, debrief_id), "request")
             self._store.forget_erased()
 
     # --- turns -----------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class Debriefs:
         text = self._validated(text)
         with self._lock(debrief_id):
             with self._store.session() as s:
-                row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+                row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
                 _check_version(row, expected_version)
                 if any(m.status == "pending" for m in row.messages):
                     raise MessagePending(
@@ -235,7 +235,7 @@ class Debriefs:
     ) -> TurnOutcome:
         with self._lock(debrief_id):
             with self._store.session() as s:
-                row = self._owned(s, recruiter_id, debrief_id)
+                row = owned_debrief(s, recruiter_id, debrief_id)
                 _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
@@ -249,7 +249,7 @@ class Debriefs:
 
     def _run_turn(self, recruiter_id: str, debrief_id: str, stream: bool, emit: Emit) -> TurnOutcome:
         with self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id)
+            row = owned_debrief(s, recruiter_id, debrief_id)
             debrief = _to_debrief(row)
             state = dict(row.flow_state)
             shown = {(g.collection, g.entry_id) for g in row.guidance}
@@ -289,7 +289,7 @@ class Debriefs:
             "prompts": extraction.prompt_sha256,
         }
         with self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
             message = next(m for m in row.messages if m.seq == pending.seq)
             message.status = "done"
             message.details = {
@@ -315,7 +315,7 @@ class Debriefs:
         """A value typed into the record panel: logged as a recruiter line and checked like a chat
         correction (see assistant/corrections.py); no model call."""
         with self._lock(debrief_id), self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
             if any(m.status == "pending" for m in row.messages):
                 raise MessagePending("the previous message is still waiting for the model: retry it first")
             debrief = _to_debrief(row)
@@ -372,7 +372,7 @@ class Debriefs:
             "model_seconds": round(time.perf_counter() - started, 3), "prompts": extraction.prompt_sha256,
         }
         with self._lock(debrief_id), self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id, for_update=True)
+            row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
             current = _to_debrief(row)
             record = current.record
             texts = [m.text for m in current.transcript if m.role == "recruiter" and m.status == "done"]
@@ -402,7 +402,7 @@ class Debriefs:
         if self._rereader is None:
             return None
         with self._store.session() as s:
-            row = self._owned(s, recruiter_id, debrief_id)
+            row = owned_debrief(s, recruiter_id, debrief_id)
             through = dict(row.flow_state).get("refined_through", -1)
             newest = max((m.seq for m in row.messages if m.role == "recruiter" and m.status == "done"), default=-1)
         return self.refine(recruiter_id, debrief_id) if newest > through else None
@@ -438,9 +438,6 @@ class Debriefs:
         progress = flow.progress(record, answered)
         record.completeness = progress.completeness
         record.still_needed = progress.still_needed
-
-    def _owned(self, session: Any, recruiter_id: str, debrief_id: str, for_update: bool = False) -> DebriefRow:
-        return owned_debrief(session, recruiter_id, debrief_id, for_update)
 
     def _lock(self, debrief_id: str) -> threading.Lock:
         with self._locks_guard:

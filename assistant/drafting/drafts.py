@@ -126,7 +126,7 @@ class Drafts:
         yield ("accepted", {"debrief_id": debrief_id, "kind": draft_kind.value})
         written, checks, rejected = yield from self._write(brief, notices, others)
         with self._store.session() as s:
-            self._owned(s, recruiter.id, debrief_id)
+            owned_debrief(s, recruiter.id, debrief_id)
             row = DraftRow(
                 debrief_id=debrief_id, kind=draft_kind.value, status="draft", author=written.author,
                 prompt_name=next(iter(written.prompts), None), prompt_sha256=next(iter(written.prompts.values()), None),
@@ -199,7 +199,7 @@ class Drafts:
 
     def _brief(self, s: Session, recruiter: Recruiter, debrief_id: str, kind: DraftKind,
                instructions: str | None, spec: str | None) -> Brief:
-        row = self._owned(s, recruiter.id, debrief_id)
+        row = owned_debrief(s, recruiter.id, debrief_id)
         record = Record.model_validate(row.record)
         notes = [
             GuidanceNote(g.collection, g.entry_id, g.title, g.heading, g.file, _without_instructions(g.text)[0],
@@ -215,7 +215,7 @@ class Drafts:
 
     def list(self, recruiter_id: str, debrief_id: str) -> builtins.list[Draft]:
         with self._store.session() as s:
-            self._owned(s, recruiter_id, debrief_id)
+            owned_debrief(s, recruiter_id, debrief_id)
             rows = s.scalars(select(DraftRow).where(DraftRow.debrief_id == debrief_id)
                              .order_by(DraftRow.created_at)).all()
             return [_to_draft(r) for r in rows]
@@ -226,7 +226,7 @@ class Drafts:
 
     def audit(self, recruiter_id: str, debrief_id: str) -> tuple[builtins.list[audit.AuditEvent], audit.ChainCheck]:
         with self._store.session() as s:
-            self._owned(s, recruiter_id, debrief_id)
+            owned_debrief(s, recruiter_id, debrief_id)
             chain = audit.events(s, debrief_id)
         return chain, audit.verify(debrief_id, chain)
 
@@ -291,11 +291,8 @@ class Drafts:
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _owned(self, session: Session, recruiter_id: str, debrief_id: str) -> DebriefRow:
-        return owned_debrief(session, recruiter_id, debrief_id)
-
     def _draft(self, session: Session, recruiter_id: str, debrief_id: str, draft_id: str) -> DraftRow:
-        self._owned(session, recruiter_id, debrief_id)
+        owned_debrief(session, recruiter_id, debrief_id)
         row = session.get(DraftRow, draft_id)
         if row is None or row.debrief_id != debrief_id:
             raise DraftNotFound(f"no draft {draft_id} in debrief {debrief_id}")
