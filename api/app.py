@@ -9,11 +9,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api import access_log, errors, web
 from api.authenticate_first import AuthenticateFirst
 from api.body_limit import BodyLimit
-from api.models import Problem
+from api.models import Problem, Readiness
+from api.request_ids import RequestIds
 from api.routes import candidates, debriefs, drafts, interviews, playbook
 from assistant.core import get_settings
 from assistant.service import Service
@@ -60,6 +63,8 @@ def create_app(service: Service | None = None) -> FastAPI:
     app.add_middleware(AuthenticateFirst, router=app.router, signed_out=web.signed_out)
     web.install(app, settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # Outermost: every response, refusals by the middlewares above included, carries the request's id.
+    app.add_middleware(RequestIds)
     app.include_router(debriefs.router)
     app.include_router(drafts.router)
     app.include_router(interviews.router)
@@ -71,5 +76,27 @@ def create_app(service: Service | None = None) -> FastAPI:
         """The API process is up and answering: nothing more is checked here (not the model endpoint, the
         database or the playbook store), so it says "alive", not "ok"."""
         return {"status": "alive"}
+
+    @app.get("/health/live", tags=["service"])
+    def live() -> dict[str, str]:
+        """Liveness: the process answers HTTP. Restart the service only when this fails; a model server
+        that is restarting is reported by /health/ready, not here."""
+        return {"status": "alive"}
+
+    @app.get("/health/ready", tags=["service"], response_model=Readiness,
+             responses={503: {"model": Readiness, "description": "Not ready; `reasons` says what is out"}})
+    async def ready() -> JSONResponse:
+        """Readiness: 200 when a turn can run now; 503 with the reasons while the embedded model server is
+        stopped or restarting, the database or the playbook store cannot be reached, or the model circuit
+        breaker is open."""
+        reasons = await run_in_threadpool(app.state.service.readiness)
+        body = Readiness(status="not ready" if reasons else "ready", reasons=reasons)
+        return JSONResponse(body.model_dump(), status_code=503 if reasons else 200)
+
+    @app.get("/metrics", tags=["service"], include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus metrics: turn latency, model calls in flight (the queue in front of the model), tokens,
+        model server restarts. Counts only, no recruiter's or candidate's data."""
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -21,6 +21,7 @@ from assistant.core import (
     MessagePending,
     ModelOutputInvalid,
     ModelPaused,
+    ModelRestarting,
     ModelUnavailable,
     NothingToRetry,
     PlaybookUnavailable,
@@ -60,9 +61,15 @@ PAUSED_HINT = (
 )
 
 
+RESTARTING_HINT = (
+    "The model server stopped and is restarting ({reason}). Your message was kept: POST {retry} in a few "
+    "seconds (GET /health/ready says when the model is back)."
+)
+
+
 def retry_after(exc: DebriefError) -> int | None:
     """Seconds for a Retry-After header, when the error knows when trying again can work."""
-    if isinstance(exc, ModelPaused | TooManyRequests):
+    if isinstance(exc, ModelPaused | TooManyRequests | ModelRestarting):
         return max(1, math.ceil(exc.retry_after_s))
     return None
 
@@ -72,6 +79,8 @@ def status_and_detail(exc: DebriefError, debrief_id: str | None = None) -> tuple
     status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
     retry = f"/debriefs/{debrief_id}/retry" if debrief_id else "/debriefs/<the debrief's id>/retry"
     detail = MODEL_HINT.format(retry=retry) if isinstance(exc, ModelUnavailable) else str(exc)
+    if isinstance(exc, ModelRestarting):
+        detail = RESTARTING_HINT.format(reason=exc.reason, retry=retry)
     if isinstance(exc, ModelPaused):
         detail = PAUSED_HINT.format(failures=exc.failures, seconds=retry_after(exc), retry=retry)
     if isinstance(exc, ModelOutputInvalid):

@@ -172,6 +172,11 @@ class Problem(BaseModel):
     detail: str
 
 
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+    reasons: list[str] = Field(description="What is out, one sentence per part; empty when ready")
+
+
 DraftType = Literal["candidate_feedback_email", "candidate_coaching_note", "revised_job_spec", "client_follow_up"]
 
 

@@ -6,6 +6,7 @@ import logging
 import threading
 
 from langchain_core.language_models import BaseChatModel
+from sqlalchemy import text
 
 from assistant.access import Keys, Quota, Replays, SignIns
 from assistant.conversation import BackgroundRefiner, Debriefs, Extractor, Interviews, Rereader
@@ -35,6 +36,7 @@ class Service:
         self.prompts = PromptLibrary(settings.prompts_dir)
         self._model = model
         self._runtime: ModelRuntime | None = None
+        self._breaker: Breaker | None = None
         self._debriefs: Debriefs | None = None
         self._drafts: Drafts | None = None
         self.refiner: BackgroundRefiner | None = None
@@ -56,11 +58,20 @@ class Service:
             self._runtime = ModelRuntime(self.settings)
             self._model = chat_model(self._runtime.start(), self.settings)
         s = self.settings
-        breaker = Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault)
+        runtime = self._runtime
+        outage = runtime.outage if runtime else None
+        breaker = Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault, outage=outage)
+        self._breaker = breaker
         redact = should_redact(s.redact_pii, base_url_of(self._model))
         extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact)
-        if self._runtime and self._runtime.server and self.settings.embedded_warm_up:
-            threading.Thread(target=_warm_up, args=(extractor,), daemon=True, name="warm-up").start()
+        if runtime and runtime.server and self.settings.embedded_warm_up:
+            def warm_up() -> None:
+                threading.Thread(target=_warm_up, args=(extractor, runtime), daemon=True, name="warm-up").start()
+
+            warm_up()
+            if runtime.supervisor:
+                # A restarted server has an empty prompt cache: read both sides' instructions again.
+                runtime.supervisor.on_restart = warm_up
         self._debriefs = Debriefs(
             self.store, extractor, self.settings.flows_dir,
             max_message_chars=self.settings.max_message_chars,
@@ -77,7 +88,7 @@ class Service:
             self._debriefs.after_turn = lambda recruiter_id, debrief_id, complete: refiner.request(
                 recruiter_id, debrief_id, at_once=complete)
         self._drafts = Drafts(
-            self.store, DraftWriter(self._model, self.prompts, self.settings.draft_max_tokens),
+            self.store, DraftWriter(self._model, self.prompts, self.settings.draft_max_tokens, outage=outage),
             max_unsupported_share=self.settings.draft_max_unsupported_share,
             max_spec_chars=self.settings.max_spec_chars,
         )
@@ -128,15 +139,48 @@ class Service:
         # Holds no state of its own beyond the store and the engine, so one per use costs nothing.
         return Interviews(self.store, self.debriefs)
 
+    def readiness(self) -> list[str]:
+        """Why the service cannot take a turn now, one reason per part that is out; empty when ready."""
+        problems = []
+        if self._runtime and (outage := self._runtime.outage()):
+            problems.append(outage)
+        if self._breaker and self._breaker.is_open:
+            problems.append(
+                "the model endpoint failed several times in a row, so turns are paused (circuit breaker open)"
+            )
+        try:
+            with self.store.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means the same: the database is out
+            problems.append(f"the database cannot be reached: {type(exc).__name__}")
+        try:
+            self.playbook.client().heartbeat()
+        except Exception as exc:  # noqa: BLE001 - Chroma's clients raise plain exceptions
+            problems.append(f"the playbook store (Chroma) cannot be reached: {type(exc).__name__}")
+        return problems
+
     def stop(self) -> None:
         if self._runtime:
             self._runtime.stop()
         self.store.engine.dispose()
 
 
-def _warm_up(extractor: Extractor) -> None:
+def _warm_up(extractor: Extractor, runtime: ModelRuntime) -> None:
     for side in SIDES:
         try:
             extractor.warm_up(side)
         except Exception as exc:  # noqa: BLE001 - a failed warm-up only costs the first turn some time
-            log.warning("warming up the %s prompt failed: %s", side, exc)
+            tail = runtime.server.log_tail(8) if runtime.server else []
+            log.warning("warming up the %s prompt failed: %s. The model server's last log lines:\n%s",
+                        side, _why(exc, runtime), "\n".join(tail))
+
+
+def _why(exc: BaseException, runtime: ModelRuntime) -> str:
+    """The failure with its causes ("Connection error." alone says nothing), and the server's state."""
+    causes: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(causes) < 4:
+        causes.append(f"{type(seen).__name__}: {seen}")
+        seen = seen.__cause__ or seen.__context__
+    outage = runtime.outage(1.0)
+    return " <- ".join(causes) + (f"; {outage}" if outage else "")

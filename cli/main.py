@@ -60,10 +60,12 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from api.logs import logging_config
 
     settings = get_settings()
+    log_config = logging_config(settings.log_format, settings.log_level)
     if workers == 1:
-        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port)
+        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_config=log_config)
         return
     if settings.uses_embedded_model:
         # Each worker would start (or race to start) its own embedded server, and the first worker to stop
@@ -74,7 +76,7 @@ def serve(
             param_hint="--workers",
         )
     uvicorn.run("api.app:create_app", factory=True, workers=workers,
-                host=host or settings.host, port=port or settings.port)
+                host=host or settings.host, port=port or settings.port, log_config=log_config)
 
 
 @app.command("serve-model")

@@ -27,7 +27,9 @@ from assistant.conversation.replies import compose, refined
 from assistant.conversation.rereading import Rereader
 from assistant.core import (
     SIDES,
+    TURN_SECONDS,
     AppliedUpdate,
+    DebriefError,
     Emit,
     FieldValue,
     Handoff,
@@ -268,7 +270,11 @@ class Debriefs:
             self._extractor.extract,
             debrief.kind, self._history(debrief, pending.seq), PastTurn(question, pending.text, known),
         )
-        extraction = call(on_progress=lambda n: emit(("progress", {"chunks": n}))) if stream else call()
+        try:
+            extraction = call(on_progress=lambda n: emit(("progress", {"chunks": n}))) if stream else call()
+        except DebriefError:
+            TURN_SECONDS.labels("failed").observe(time.perf_counter() - started)
+            raise
         elapsed = time.perf_counter() - started
 
         record = debrief.record
@@ -309,6 +315,7 @@ class Debriefs:
             row.updated_at = datetime.now(UTC)
             row.version += 1
             version = row.version
+        TURN_SECONDS.labels("done").observe(time.perf_counter() - started)
         return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version, topic is None)
 
     def correct(self, recruiter_id: str, debrief_id: str, field: str, value: str) -> TurnOutcome:

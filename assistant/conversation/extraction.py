@@ -20,6 +20,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langchain_core.runnables import Runnable
 
 from assistant.core import (
+    MODEL_CALL_SECONDS,
+    MODEL_CALLS_IN_FLIGHT,
+    MODEL_TOKENS,
     FieldSpec,
     ModelOutputInvalid,
     ModelUnavailable,
@@ -171,12 +174,16 @@ def call_model(breaker: Breaker | None, ask: Callable[[], tuple[Any, dict[str, A
     """One model call through the circuit breaker; whatever the client raises on the way is the endpoint
     being unavailable."""
     try:
-        with breaker.call() if breaker else nullcontext():
-            return ask()
+        with breaker.call() if breaker else nullcontext(), MODEL_CALLS_IN_FLIGHT.track_inprogress(), \
+                MODEL_CALL_SECONDS.time():
+            args, usage = ask()
     except (ModelOutputInvalid, ModelUnavailable):
         raise
     except Exception as exc:  # the client raises many transport types; all mean the same here
         raise ModelUnavailable(str(exc)) from exc
+    MODEL_TOKENS.labels("input").inc(int(usage.get("input_tokens", 0)))
+    MODEL_TOKENS.labels("output").inc(int(usage.get("output_tokens", 0)))
+    return args, usage
 
 
 def extraction_from(args: Any, usage: dict[str, Any], hashes: dict[str, str], limit: int = MAX_UPDATES) -> Extraction:

@@ -15,6 +15,7 @@ from assistant.core.errors import (
     MessagePending,
     ModelOutputInvalid,
     ModelPaused,
+    ModelRestarting,
     ModelUnavailable,
     NothingToRetry,
     PlaybookUnavailable,
@@ -23,6 +24,7 @@ from assistant.core.errors import (
 )
 from assistant.core.evidence import Located, locate, normalise
 from assistant.core.handoff import Emit, Handoff
+from assistant.core.metrics import MODEL_CALL_SECONDS, MODEL_CALLS_IN_FLIGHT, MODEL_RESTARTS, MODEL_TOKENS, TURN_SECONDS
 from assistant.core.plain_text import clean
 from assistant.core.prompts import PromptLibrary
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
@@ -48,6 +50,11 @@ from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
 from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, parse_currency, parse_value
 
 __all__ = [
+    "MODEL_CALLS_IN_FLIGHT",
+    "MODEL_CALL_SECONDS",
+    "MODEL_RESTARTS",
+    "MODEL_TOKENS",
+    "TURN_SECONDS",
     "AppliedUpdate",
     "ApprovalBlocked",
     "DebriefError",
@@ -70,6 +77,7 @@ __all__ = [
     "MessagePending",
     "ModelOutputInvalid",
     "ModelPaused",
+    "ModelRestarting",
     "ModelUnavailable",
     "NotUnicode",
     "NothingToRetry",

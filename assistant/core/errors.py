@@ -56,6 +56,15 @@ class ModelPaused(ModelUnavailable):
         self.retry_after_s = retry_after_s
 
 
+class ModelRestarting(ModelUnavailable):
+    """The embedded model server stopped and is being started again; the message is kept for a retry."""
+
+    def __init__(self, reason: str, retry_after_s: float = 5.0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+
+
 class TooManyRequests(DebriefError):
     """A recruiter (or an unauthenticated address) used up its request allowance for now."""
 

@@ -276,6 +276,16 @@ class Settings(BaseSettings):
             "The port `debrief serve` listens on."
         ),
     )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description=(
+            "The service log on stderr: `json` (one object per line, with the request id, for a log store), "
+            "`text` (plain lines, with the request id), or `auto` (text on a terminal, JSON otherwise)."
+        ),
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="The lowest level the service log shows.",
+    )
 
     # The web app's sign-in cookie: signed with this secret (unset: a random one kept in the data dir, so
     # sessions survive a restart), and valid this long.

@@ -6,6 +6,7 @@ from assistant.model.breaker import Breaker
 from assistant.model.embedded import EmbeddedServer, ModelFileError, ServerOptions, ensure_model_file, model_package
 from assistant.model.llm import Endpoint, ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.model.redaction import Redactor, should_redact
+from assistant.model.supervision import ModelSupervisor, exit_description
 
 __all__ = [
     "Breaker",
@@ -13,11 +14,13 @@ __all__ = [
     "Endpoint",
     "ModelFileError",
     "ModelRuntime",
+    "ModelSupervisor",
     "Redactor",
     "ServerOptions",
     "base_url_of",
     "chat_model",
     "ensure_model_file",
+    "exit_description",
     "is_endpoint_fault",
     "model_package",
     "should_redact",

@@ -3,6 +3,10 @@
 Without it, every recruiter's turn waits out the full timeout (and its retries) against an endpoint
 that is down. Open, calls are refused for the cool-down; then one trial call goes through, and its
 outcome closes the breaker or opens it for another cool-down.
+
+With the embedded model, the breaker also knows whether its server is out (stopped and restarting): a
+call then fails at once with ModelRestarting, which says so, and such failures do not count, so turns
+are not paused after the server is back.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from assistant.core import ModelPaused
+from assistant.core import ModelPaused, ModelRestarting
 
 
 class Breaker:
@@ -22,7 +26,10 @@ class Breaker:
         cooldown_s: float,
         is_fault: Callable[[BaseException], bool] = lambda exc: True,
         clock: Callable[[], float] = time.monotonic,
+        outage: Callable[[float], str | None] | None = None,
     ) -> None:
+        """`outage(wait_s)` says why the model server is out, or None (see ModelSupervisor.outage)."""
+        self._outage = outage
         self._threshold = failures
         self._cooldown_s = cooldown_s
         self._is_fault = is_fault
@@ -41,11 +48,19 @@ class Breaker:
     def call(self) -> Iterator[None]:
         """Guards one call: raises ModelPaused while open; an exception the `is_fault` predicate accepts
         counts as a failure, anything else (an answer, even an unreadable one) as a success."""
+        if self._outage and (reason := self._outage(0.0)):
+            raise ModelRestarting(reason)
         trial = self._admit()
         try:
             yield
         except BaseException as exc:
             if isinstance(exc, Exception) and self._is_fault(exc):
+                # The connection drops a moment before the server's exit can be seen: wait for it briefly.
+                if self._outage and (reason := self._outage(1.0)):
+                    if trial:
+                        with self._lock:
+                            self._trial_running = False
+                    raise ModelRestarting(reason) from exc
                 self._failed()
             elif isinstance(exc, Exception):
                 self._succeeded()

@@ -199,6 +199,12 @@ class EmbeddedServer:
         self.model_file = model_file
         self.options = options
         self._process: subprocess.Popen[bytes] | None = None
+        self._exit_registered = False
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        """The server process this object started, or None (not started, stopped, or shared)."""
+        return self._process
 
     @property
     def pid(self) -> int | None:
@@ -232,11 +238,14 @@ class EmbeddedServer:
             )
         o = self.options
         o.log_file.parent.mkdir(parents=True, exist_ok=True)
-        log = o.log_file.open("ab")
-        self._process = subprocess.Popen(
-            self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-        atexit.register(self.stop)
+        with o.log_file.open("ab") as log:
+            self._process = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        if not self._exit_registered:
+            # Restarts reuse this object: one exit hook stops whichever process runs last.
+            atexit.register(self.stop)
+            self._exit_registered = True
         deadline = time.monotonic() + o.start_timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -275,6 +284,16 @@ class EmbeddedServer:
         if o.ram_cache_bytes > 0:
             command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]
         return command
+
+    def log_tail(self, lines: int = 20) -> list[str]:
+        """The server log's last lines: what a crash left behind."""
+        try:
+            with self.options.log_file.open("rb") as f:
+                f.seek(max(f.seek(0, os.SEEK_END) - 64 * 1024, 0))
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return []
+        return [line for line in text.splitlines() if line.strip()][-lines:]
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -15,6 +15,7 @@ from langchain_openai import ChatOpenAI
 from assistant.core import ModelOutputInvalid, Settings
 from assistant.model.cpu import cpu_path
 from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
+from assistant.model.supervision import ModelSupervisor
 
 log = logging.getLogger("debrief")
 
@@ -99,6 +100,7 @@ class ModelRuntime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.server: EmbeddedServer | None = None
+        self.supervisor: ModelSupervisor | None = None
 
     def start(self) -> Endpoint:
         s = self.settings
@@ -121,9 +123,17 @@ class ModelRuntime:
         how = path.describe() if s.embedded_repack == "auto" else f"DEBRIEF_EMBEDDED_REPACK={s.embedded_repack}"
         sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ({how}) ...\n")
         log.info("embedded model server, CPU path: %s", how)
-        self.server.start()
+        self.supervisor = ModelSupervisor(self.server)
+        self.supervisor.start()
         return Endpoint(base_url=self.server.base_url, model=package.name, api_key="not-needed")
 
+    def outage(self, wait_s: float = 0.0) -> str | None:
+        """Why the embedded model server cannot answer now (stopped, restarting); None while it runs or
+        when the model is a configured endpoint, whose outages the circuit breaker handles."""
+        return self.supervisor.outage(wait_s) if self.supervisor else None
+
     def stop(self) -> None:
-        if self.server:
+        if self.supervisor:
+            self.supervisor.stop()
+        elif self.server:
             self.server.stop()

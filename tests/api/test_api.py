@@ -5,6 +5,8 @@ import json
 import httpx
 from fastapi.testclient import TestClient
 
+from api.errors import retry_after, status_and_detail
+from assistant.core import ModelRestarting
 from assistant.service import Service
 from tests.support.fakes import ScriptedChatModel, update
 
@@ -139,3 +141,11 @@ def test_a_model_failure_names_this_debriefs_retry_route(
     assert f"POST /debriefs/{opened['id']}/retry" in detail and "{id}" not in detail
     retried = client.post(f"/debriefs/{opened['id']}/retry", headers=auth)
     assert retried.status_code == 503 and f"/debriefs/{opened['id']}/retry" in retried.json()["detail"]
+
+
+def test_a_model_server_restart_is_a_503_that_says_so_and_when_to_retry() -> None:
+    exc = ModelRestarting("the model server stopped (killed by SIGSEGV) and is restarting")
+    status, detail = status_and_detail(exc, "d1")
+    assert status == 503
+    assert "killed by SIGSEGV" in detail and "POST /debriefs/d1/retry" in detail and "/health/ready" in detail
+    assert retry_after(exc) == 5

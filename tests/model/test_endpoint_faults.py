@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.conversation.extraction import Extractor, PastTurn
-from assistant.core.errors import ModelPaused, ModelUnavailable
+from assistant.core.errors import ModelPaused, ModelRestarting, ModelUnavailable
 from assistant.core.prompts import PromptLibrary
 from assistant.core.settings import Settings
 from assistant.model.breaker import Breaker
@@ -116,6 +116,36 @@ def test_the_breaker_opens_after_n_failures_fails_fast_then_a_trial_call_closes_
     assert endpoint.requests == 6
 
 
+def test_while_the_model_server_restarts_turns_say_so_and_do_not_open_the_breaker() -> None:
+    """A failure while the embedded server is dying is the restart, not a faulty endpoint: it says why,
+    is not counted (turns are not paused once the server is back), and while the server is known to be
+    out no call is tried."""
+    reason = "the model server stopped (killed by SIGKILL) and is restarting"
+    state = {"server": "dying"}
+
+    def outage(wait_s: float) -> str | None:
+        # Dying: the connection dropped but the exit is only seen by a caller that waits a moment.
+        if state["server"] == "out" or (state["server"] == "dying" and wait_s > 0):
+            return reason
+        return None
+
+    breaker = Breaker(1, 30, is_endpoint_fault, outage=outage)
+    endpoint = FaultyEndpoint([Answer(status=500)])
+    with endpoint.running():
+        extractor = _extractor(endpoint, breaker, llm_max_retries=0)
+        with pytest.raises(ModelRestarting, match="killed by SIGKILL"):
+            _turn(extractor)
+        assert endpoint.requests == 1 and not breaker.is_open
+        state["server"] = "out"
+        with pytest.raises(ModelRestarting, match="killed by SIGKILL"):
+            _turn(extractor, stream=True)
+        assert endpoint.requests == 1, "no call is tried while the server is known to be out"
+        state["server"] = "back"
+        endpoint.answers = [Answer(updates=INTEREST)]
+        assert _turn(extractor) == ["candidate_interest"]
+    assert endpoint.requests == 2
+
+
 def test_requests_the_endpoint_refuses_do_not_open_the_breaker() -> None:
     breaker = Breaker(1, 30, is_endpoint_fault)
     with FaultyEndpoint([Answer(status=400)]).running() as endpoint:
@@ -148,6 +178,10 @@ def test_an_open_breaker_is_a_503_naming_the_setting_and_the_message_is_kept_for
         assert "DEBRIEF_LLM_BREAKER_COOLDOWN_S" in paused.json()["detail"]
         assert int(paused.headers["Retry-After"]) >= 1
         assert len(model.calls) == 2, "the paused turn did not call the model"
+        not_ready = client.get("/health/ready")
+        assert not_ready.status_code == 503 and not_ready.json()["status"] == "not ready"
+        assert any("circuit breaker open" in reason for reason in not_ready.json()["reasons"])
+        assert client.get("/health/live").json() == {"status": "alive"}
         transcript = client.get(url, headers=auth).json()["transcript"]
         assert transcript[-1]["status"] == "pending" and transcript[-1]["text"] == "notice is 2 months"
 
@@ -158,4 +192,5 @@ def test_an_open_breaker_is_a_503_naming_the_setting_and_the_message_is_kept_for
         assert retried.status_code == 200, retried.text
         assert retried.json()["record"]["fields"]["notice_period"]["value"] == "2 months"
         assert len(model.calls) == 3
+        assert client.get("/health/ready").json() == {"status": "ready", "reasons": []}
     service.stop()
