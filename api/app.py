@@ -62,7 +62,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     # Inside the session middleware (added by web.install, so it runs first): web sign-ins are readable.
     app.add_middleware(AuthenticateFirst, router=app.router, signed_out=web.signed_out)
     web.install(app, settings)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.limits.max_request_bytes)
     # Outermost: every response, refusals by the middlewares above included, carries the request's id.
     app.add_middleware(RequestIds)
     app.include_router(debriefs.router)

@@ -27,13 +27,13 @@ class Service:
         """`model` and `playbook` are injected by tests and tools; without a model, start() connects to
         the configured or embedded endpoint."""
         self.settings = settings
-        self.store = store or Store(settings.resolved_database_url)
+        self.store = store or Store(settings.storage.resolved_database_url)
         self.keys = Keys(self.store)
         # A claim outlives the slowest turn (every model attempt timing out), so a slow turn is never
         # taken over and run twice; after a crash its key is free again once this has passed.
-        lease_s = settings.llm_timeout_s * (settings.llm_max_retries + 1) + 30
-        self.replays = Replays(self.store, settings.idempotency_ttl_s, lease_s)
-        self.prompts = PromptLibrary(settings.prompts_dir)
+        lease_s = settings.llm.timeout_s * (settings.llm.max_retries + 1) + 30
+        self.replays = Replays(self.store, settings.server.idempotency_ttl_s, lease_s)
+        self.prompts = PromptLibrary(settings.content.prompts_dir)
         self._model = model
         self._runtime: ModelRuntime | None = None
         self._breaker: Breaker | None = None
@@ -42,17 +42,17 @@ class Service:
         self.refiner: BackgroundRefiner | None = None
         self._playbook = playbook
         self.dev_key: str | None = None
-        self.quota = Quota(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        self.erasure = Erasure(self.store, settings.embedded_server_log)
-        self.sign_ins = SignIns(self.store, settings.session_max_age_s)
+        self.quota = Quota(settings.limits.rate_limit_per_minute, settings.limits.rate_limit_burst)
+        self.erasure = Erasure(self.store, settings.storage.embedded_server_log)
+        self.sign_ins = SignIns(self.store, settings.access.session_max_age_s)
 
     def start(self) -> Service:
-        self.keys.sync_configured(self.settings.api_keys)
-        if self.settings.retention_days:
-            purged = self.erasure.expired(self.settings.retention_days)
+        self.keys.sync_configured(self.settings.access.api_keys)
+        if self.settings.privacy.retention_days:
+            purged = self.erasure.expired(self.settings.privacy.retention_days)
             log.info("retention: %d debriefs and %d interviews erased, %d kept under legal hold",
                      purged.debriefs, purged.interviews, purged.held)
-        if self.settings.create_dev_key:
+        if self.settings.access.create_dev_key:
             self.dev_key = self.keys.ensure_dev_key()
         if self._model is None:
             self._runtime = ModelRuntime(self.settings)
@@ -60,11 +60,11 @@ class Service:
         s = self.settings
         runtime = self._runtime
         outage = runtime.outage if runtime else None
-        breaker = Breaker(s.llm_breaker_failures, s.llm_breaker_cooldown_s, is_endpoint_fault, outage=outage)
+        breaker = Breaker(s.llm.breaker_failures, s.llm.breaker_cooldown_s, is_endpoint_fault, outage=outage)
         self._breaker = breaker
-        redact = should_redact(s.redact_pii, base_url_of(self._model))
+        redact = should_redact(s.privacy.redact_pii, base_url_of(self._model))
         extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact)
-        if runtime and runtime.server and self.settings.embedded_warm_up:
+        if runtime and runtime.server and s.embedded.warm_up:
             def warm_up() -> None:
                 threading.Thread(target=_warm_up, args=(extractor, runtime), daemon=True, name="warm-up").start()
 
@@ -73,28 +73,28 @@ class Service:
                 # A restarted server has an empty prompt cache: read both sides' instructions again.
                 runtime.supervisor.on_restart = warm_up
         self._debriefs = Debriefs(
-            self.store, extractor, self.settings.flows_dir,
-            max_message_chars=self.settings.max_message_chars,
-            history_block_turns=self.settings.history_block_turns,
+            self.store, extractor, self.settings.content.flows_dir,
+            max_message_chars=self.settings.limits.max_message_chars,
+            history_block_turns=self.settings.conversation.history_block_turns,
             guidance=PlaybookGuidance(
-                self.playbook, self.settings.guidance_per_turn, self.settings.guidance_min_similarity
+                self.playbook, self.settings.playbook.guidance_per_turn, self.settings.playbook.guidance_min_similarity
             ),
             rereader=Rereader(self._model, self.prompts, breaker=breaker, redact=redact),
-            names_in_turns=s.names_in_turns,
+            names_in_turns=s.conversation.names_in_turns,
         )
-        if s.refine_in_background:
-            self.refiner = BackgroundRefiner(self._debriefs, s.refine_delay_s)
+        if s.refinement.in_background:
+            self.refiner = BackgroundRefiner(self._debriefs, s.refinement.delay_s)
             refiner = self.refiner
             self._debriefs.after_turn = lambda recruiter_id, debrief_id, complete: refiner.request(
                 recruiter_id, debrief_id, at_once=complete)
         self._drafts = Drafts(
-            self.store, DraftWriter(self._model, self.prompts, self.settings.draft_max_tokens, outage=outage),
-            max_unsupported_share=self.settings.draft_max_unsupported_share,
-            max_spec_chars=self.settings.max_spec_chars,
+            self.store, DraftWriter(self._model, self.prompts, self.settings.drafting.max_tokens, outage=outage),
+            max_unsupported_share=self.settings.drafting.max_unsupported_share,
+            max_spec_chars=self.settings.limits.max_spec_chars,
         )
-        if s.refine_before_drafts:
+        if s.refinement.before_drafts:
             self._drafts.before_writing = self._refine_before_draft
-        if self.settings.playbook_auto_ingest:
+        if self.settings.playbook.auto_ingest:
             try:
                 report = self.playbook.ingest()
                 log.info("playbook: %d passages embedded, %d unchanged", report.embedded, report.unchanged)
@@ -107,7 +107,7 @@ class Service:
         """A draft rests on the record as the whole conversation supports it: a pass still running is
         waited for, and one is run when the last pass did not read every message."""
         if self.refiner:
-            self.refiner.wait(debrief_id, self.settings.llm_timeout_s)
+            self.refiner.wait(debrief_id, self.settings.llm.timeout_s)
         try:
             self.debriefs.refine_if_stale(recruiter_id, debrief_id)
         except DebriefError as exc:

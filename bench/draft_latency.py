@@ -52,9 +52,12 @@ def main() -> None:
     args = parser.parse_args()
 
     # Drafts alone: the whole-conversation pass before a draft is measured by `debrief eval`.
-    settings = get_settings().model_copy(update={"create_dev_key": False, "api_keys": "",
-                                                 "playbook_auto_ingest": False, "llm_max_retries": 0,
-                                                 "refine_in_background": False, "refine_before_drafts": False})
+    settings = get_settings().overridden(
+        access={"create_dev_key": False, "api_keys": ""},
+        playbook={"auto_ingest": False},
+        llm={"max_retries": 0},
+        refinement={"in_background": False, "before_drafts": False},
+    )
     runtime = None
     if args.base_url:
         endpoint = Endpoint(args.base_url, args.model, "not-needed")

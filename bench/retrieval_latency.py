@@ -87,7 +87,7 @@ def main() -> int:
         folder.mkdir()
         write_folder(folder, args.passages)
         client = open_client(Path(scratch) / "chroma")
-        embedder = make_embedder(settings.embedder, settings.embedder_threads)
+        embedder = make_embedder(settings.playbook.embedder, settings.playbook.embedder_threads)
         # The passages behind a Playbook, as `debrief playbook` searches them: stand-in vectors under the
         # real embedder's name, so the real model embeds each question and the search reads this collection.
         stand_in = StandIn()
@@ -106,9 +106,9 @@ def main() -> int:
             assert again.embedded == 0 and again.removed == 0, again
 
         playbook_index = PassageIndex(lambda: client, "bench-playbook", embedder.name)
-        playbook = ingest(playbook_index, embedder, [settings.knowledge_dir])
+        playbook = ingest(playbook_index, embedder, [settings.content.knowledge_dir])
         started = time.perf_counter()
-        assert ingest(playbook_index, embedder, [settings.knowledge_dir]).embedded == 0
+        assert ingest(playbook_index, embedder, [settings.content.knowledge_dir]).embedded == 0
         playbook_reingest = time.perf_counter() - started
 
         large.embedder = embedder
@@ -134,7 +134,7 @@ def main() -> int:
 
     print(f"collection: {first.added} passages in {first.files} files "
           f"(first ingest {first_s:.1f} s with the stand-in embedder)")
-    print(f"hybrid search (as `debrief playbook`), {settings.embedder}, top 5 passages grouped by entry, "
+    print(f"hybrid search (as `debrief playbook`), {settings.playbook.embedder}, top 5 passages grouped by entry, "
           f"{args.queries} queries: p50 {statistics.median(search_ms):.1f} ms, "
           f"p95 {percentile(search_ms, 0.95):.1f} ms")
     print(f"  parts measured apart: query embedding p50 {statistics.median(embed_ms):.1f} ms, "
@@ -143,7 +143,7 @@ def main() -> int:
     print(f"  first search, reading {first.added} passages into the word index: {corpus_s:.2f} s (once per process)")
     print(f"no-change re-ingest of {first.added} passages: {min(reingests):.2f} s "
           f"(best of 3; runs {', '.join(f'{s:.2f}' for s in reingests)} s)")
-    print(f"no-change re-ingest of knowledge/ ({playbook.added} passages, {settings.embedder}): "
+    print(f"no-change re-ingest of knowledge/ ({playbook.added} passages, {settings.playbook.embedder}): "
           f"{1000 * playbook_reingest:.0f} ms")
     return 0
 

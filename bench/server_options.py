@@ -81,17 +81,17 @@ def _rates(log: str) -> tuple[float, float]:
 def measure(setting: Setting, model_name: str, settings: Settings, message: str, repeats: int, tmp: Path) -> Figures:
     package = model_package(model_name)
     log = tmp / f"server-{setting.threads}-{setting.batch}-{setting.ctx}.log"
-    server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
+    server = EmbeddedServer(package, ensure_model_file(package, settings.storage.model_cache_dir), ServerOptions(
         host="127.0.0.1", port=free_port(), threads=setting.threads, ctx=setting.ctx, batch=setting.batch,
-        ram_cache_bytes=settings.embedded_ram_cache_bytes, log_file=log, start_timeout_s=600,
+        ram_cache_bytes=settings.embedded.ram_cache_bytes, log_file=log, start_timeout_s=600,
     ))
     started = time.perf_counter()
     server.start()
     start_s = time.perf_counter() - started
     try:
-        configured = settings.model_copy(update={"llm_max_retries": 0, "llm_timeout_s": 900.0})
+        configured = settings.overridden(llm={"max_retries": 0, "timeout_s": 900.0})
         model = chat_model(Endpoint(server.base_url, package.name, "not-needed"), configured)
-        extractor = Extractor(model, PromptLibrary(settings.prompts_dir))
+        extractor = Extractor(model, PromptLibrary(settings.content.prompts_dir))
         extractor.warm_up("candidate")  # the cold read of the fixed prefix
         times = []
         for _ in range(repeats):
@@ -109,10 +109,10 @@ def measure(setting: Setting, model_name: str, settings: Settings, message: str,
 def main() -> None:
     defaults = Settings()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=defaults.embedded_model)
+    parser.add_argument("--model", default=defaults.embedded.model)
     parser.add_argument("--repeats", type=int, default=2, help="turns per setting (median reported)")
     args = parser.parse_args()
-    base = Setting(defaults.embedded_threads or 2, defaults.embedded_batch, defaults.embedded_ctx)
+    base = Setting(defaults.embedded.threads or 2, defaults.embedded.batch, defaults.embedded.ctx)
     grid = [base, Setting(1, base.batch, base.ctx), Setting(base.threads, 64, base.ctx),
             Setting(base.threads, 256, base.ctx), Setting(base.threads, base.batch, 4096)]
     grid = list(dict.fromkeys(grid))

@@ -251,12 +251,12 @@ def start_endpoint(
     args: argparse.Namespace, settings: Settings, tmp: Path, ram_cache_bytes: int
 ) -> tuple[Endpoint, Path | None, Callable[[], None]]:
     if args.endpoint:
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-        name = args.model_name or settings.llm_model or args.model
+        key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else "not-needed"
+        name = args.model_name or settings.llm.model or args.model
         return Endpoint(args.endpoint, name, key), args.server_log, lambda: None
     package = model_package(args.model)
     log = tmp / f"embedded-server-cache-{ram_cache_bytes}.log"
-    server = EmbeddedServer(package, ensure_model_file(package, settings.model_cache_dir), ServerOptions(
+    server = EmbeddedServer(package, ensure_model_file(package, settings.storage.model_cache_dir), ServerOptions(
         host="127.0.0.1", port=free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
         ram_cache_bytes=ram_cache_bytes, log_file=log, start_timeout_s=600,
     ))
@@ -272,19 +272,19 @@ def bench_service(
     the key's recruiter id."""
     # Model calls run long on a busy CPU and queue behind each other when sent at once; a retry would
     # count one turn twice.
-    settings = defaults.model_copy(update={
-        "data_dir": tmp, "database_url": f"sqlite:///{tmp}/bench-{free_port()}.db",
-        "api_keys": "", "create_dev_key": False,
-        "llm_base_url": endpoint.base_url, "llm_model": endpoint.model, "llm_timeout_s": 1800.0,
-        "llm_max_retries": 0, "guidance_per_turn": 0, "playbook_auto_ingest": False, "embedder": "hash",
-        "rate_limit_per_minute": 0,
+    settings = defaults.overridden(
+        storage={"data_dir": tmp, "database_url": f"sqlite:///{tmp}/bench-{free_port()}.db"},
+        access={"api_keys": "", "create_dev_key": False},
+        llm={"base_url": endpoint.base_url, "model": endpoint.model, "timeout_s": 1800.0, "max_retries": 0},
+        playbook={"guidance_per_turn": 0, "auto_ingest": False, "embedder": "hash"},
+        limits={"rate_limit_per_minute": 0},
         # The turn alone, as before: the whole-conversation pass's cost is reported by `debrief eval`.
-        "refine_in_background": False,
-    })
+        refinement={"in_background": False},
+    )
     model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
     # A file, not sqlite:// in memory: that is one connection, which the threads of conversations sent
     # at once cannot share.
-    service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+    service = Service(settings, model=model, store=Store(settings.storage.resolved_database_url)).start()
     key = service.keys.add("bench")
     return service, model, key, service.keys.authenticate(key).id
 
@@ -298,14 +298,14 @@ def main() -> None:
     parser.add_argument("--interleave-turns", type=int, default=4,
                         help="messages per conversation in the shared-server passes")
     parser.add_argument("--quick", action="store_true", help="1 debrief, 2 turns, no sharing: does it run?")
-    parser.add_argument("--model", default=defaults.embedded_model, help="the embedded model to start")
+    parser.add_argument("--model", default=defaults.embedded.model, help="the embedded model to start")
     parser.add_argument("--endpoint", help="an OpenAI-compatible base URL to use instead of starting the model")
     parser.add_argument("--model-name", help="the model name to ask --endpoint for")
     parser.add_argument("--server-log", type=Path, help="with --endpoint: its llama-cpp-python log, for reuse")
-    parser.add_argument("--threads", type=int, default=defaults.embedded_threads or os.cpu_count() or 2)
-    parser.add_argument("--batch", type=int, default=defaults.embedded_batch)
-    parser.add_argument("--ctx", type=int, default=defaults.embedded_ctx)
-    parser.add_argument("--ram-cache-bytes", type=int, default=defaults.embedded_ram_cache_bytes,
+    parser.add_argument("--threads", type=int, default=defaults.embedded.threads or os.cpu_count() or 2)
+    parser.add_argument("--batch", type=int, default=defaults.embedded.batch)
+    parser.add_argument("--ctx", type=int, default=defaults.embedded.ctx)
+    parser.add_argument("--ram-cache-bytes", type=int, default=defaults.embedded.ram_cache_bytes,
                         help="the server's saved prompt states; 0 keeps only the last prompt")
     parser.add_argument("--no-cache-pass", action="store_true",
                         help="skip the shared-server pass on a second server without the RAM cache")

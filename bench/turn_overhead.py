@@ -110,11 +110,11 @@ def _token_counter() -> tuple[Any, str]:
         from assistant.model import model_package
 
         settings = Settings()
-        path = settings.model_cache_dir / model_package(settings.embedded_model).file_name
+        path = settings.storage.model_cache_dir / model_package(settings.embedded.model).file_name
         if path.exists():
             vocab = Llama(str(path), vocab_only=True, verbose=False)
             return (lambda text: len(vocab.tokenize(text.encode("utf-8"), add_bos=False, special=True)),
-                    f"{settings.embedded_model} tokenizer")
+                    f"{settings.embedded.model} tokenizer")
     except Exception:  # noqa: BLE001 - the estimate below is the documented fallback
         pass
     return (lambda text: len(text) // 4), "estimate: characters / 4"
@@ -152,8 +152,11 @@ def growth(turns: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         # The turn's own prompt growth: no background pass adding calls of its own.
-        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/growth.db", api_keys="",
-                            refine_in_background=False)
+        settings = Settings(
+            storage={"data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/growth.db"},
+            access={"api_keys": ""},
+            refinement={"in_background": False},
+        )
         model = ScriptedChatModel(script=script)
         service = Service(settings, model=model).start()
         recruiter = service.keys.authenticate(service.dev_key)

@@ -1,6 +1,6 @@
-"""The configuration reference, made from the settings themselves: `python -m cli.config_table` prints the
-table, `--write` puts it into docs/configuration.md (between its config-table markers); a test fails when
-the page and the code disagree."""
+"""The configuration reference, made from the settings themselves: `python -m cli.config_table` prints a
+table for each group of settings, `--write` puts them into docs/configuration.md (between its config-table
+markers); a test fails when the page and the code disagree."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from assistant.core import Settings
+from assistant.core import Settings, SettingsGroup
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 START, END = "<!-- config-table:start -->", "<!-- config-table:end -->"
@@ -35,13 +35,25 @@ def shown_default(field: FieldInfo) -> str:
     return f"`{value}`"
 
 
-def table() -> str:
-    prefix = Settings.model_config.get("env_prefix", "")
+def one_line(text: str | None) -> str:
+    return " ".join((text or "").split()).replace("|", "\\|")
+
+
+def group_table(group: type[SettingsGroup]) -> str:
     lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
-    for name, field in Settings.model_fields.items():
-        meaning = " ".join((field.description or "").split()).replace("|", "\\|")
-        lines.append(f"| `{prefix}{name.upper()}` | {shown_default(field)} | {meaning} |")
+    for name, field in group.model_fields.items():
+        lines.append(f"| `{group.variable(name)}` | {shown_default(field)} | {one_line(field.description)} |")
     return "\n".join(lines)
+
+
+def table() -> str:
+    """One section per group, in the order the settings object declares them: its title and name, what
+    it configures, and the table of its variables."""
+    sections = []
+    for name, group in Settings.groups().items():
+        field = Settings.model_fields[name]
+        sections.append(f"## {field.title} (`{name}`)\n\n{one_line(field.description)}\n\n{group_table(group)}")
+    return "\n\n".join(sections)
 
 
 def with_table(page: str) -> str:

@@ -41,10 +41,8 @@ def _check_kind(kind: str) -> str:
 def _local_service(with_guidance: bool = True) -> tuple[Service, str]:
     """An engine on a throwaway in-memory store: terminal debriefs are not kept. Without guidance the
     playbook is neither ingested at start nor searched each turn, which only prints could use."""
-    update: dict[str, object] = {"create_dev_key": False, "api_keys": ""}
-    if not with_guidance:
-        update |= {"playbook_auto_ingest": False, "guidance_per_turn": 0}
-    settings = get_settings().model_copy(update=update)
+    playbook: dict[str, object] = {} if with_guidance else {"auto_ingest": False, "guidance_per_turn": 0}
+    settings = get_settings().overridden(access={"create_dev_key": False, "api_keys": ""}, playbook=playbook)
     service = Service(settings, store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("terminal"))
     return service, recruiter.id
@@ -63,11 +61,12 @@ def serve(
     from api.logs import logging_config
 
     settings = get_settings()
-    log_config = logging_config(settings.log_format, settings.log_level)
+    log_config = logging_config(settings.server.log_format, settings.server.log_level)
     if workers == 1:
-        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_config=log_config)
+        uvicorn.run(create_app(), host=host or settings.server.host, port=port or settings.server.port,
+                    log_config=log_config)
         return
-    if settings.uses_embedded_model:
+    if settings.llm.uses_embedded_model:
         # Each worker would start (or race to start) its own embedded server, and the first worker to stop
         # would take the model away from the others.
         raise typer.BadParameter(
@@ -76,7 +75,7 @@ def serve(
             param_hint="--workers",
         )
     uvicorn.run("api.app:create_app", factory=True, workers=workers,
-                host=host or settings.host, port=port or settings.port, log_config=log_config)
+                host=host or settings.server.host, port=port or settings.server.port, log_config=log_config)
 
 
 @app.command("serve-model")
@@ -87,7 +86,7 @@ def serve_model() -> None:
 
     from assistant.model import ModelRuntime
 
-    settings = get_settings().model_copy(update={"llm_base_url": None})
+    settings = get_settings().overridden(llm={"base_url": None})
     runtime = ModelRuntime(settings)
     endpoint = runtime.start()
     err.print(f"Serving the embedded model: DEBRIEF_LLM_BASE_URL={endpoint.base_url} "
@@ -197,7 +196,7 @@ def draft(
     original = None
     if spec is not None:
         try:
-            original = read_spec_upload(spec.name, spec.read_bytes(), get_settings().max_spec_chars * 4)
+            original = read_spec_upload(spec.name, spec.read_bytes(), get_settings().limits.max_spec_chars * 4)
         except DebriefError as exc:
             raise typer.BadParameter(str(exc), param_hint="--spec") from exc
     service, recruiter_id = _local_service()
@@ -348,7 +347,7 @@ def eval_command(
 @keys_app.command("add")
 def add_key(name: Annotated[str, typer.Argument(help="The recruiter's name")]) -> None:
     """Create (or replace) a recruiter's API key and print it once."""
-    store = Store(get_settings().resolved_database_url)
+    store = Store(get_settings().storage.resolved_database_url)
     from assistant.access import Keys
 
     key = Keys(store).add(name)
@@ -370,14 +369,14 @@ def erase(
     """A candidate's erasure request: every debrief of the recruiter about them, with drafts, transcripts
     and interviews naming them; audit events are kept without details. Prints the counts as JSON."""
     settings = get_settings()
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.storage.resolved_database_url)
     try:
         with store.session() as s:
             owner = s.scalar(select(RecruiterRow.id).where(RecruiterRow.name == recruiter))
         if owner is None:
             raise typer.BadParameter("no recruiter by that name", param_hint="--recruiter")
         try:
-            erased = Erasure(store, settings.embedded_server_log).candidate(owner, candidate)
+            erased = Erasure(store, settings.storage.embedded_server_log).candidate(owner, candidate)
         except DebriefError as exc:
             raise typer.BadParameter(str(exc), param_hint="--candidate") from exc
         _erasure_report(erased)
@@ -392,12 +391,12 @@ def purge(
     """Erase every debrief with no activity for the retention period, except those under a legal hold.
     Prints the counts as JSON."""
     settings = get_settings()
-    period = days or settings.retention_days
+    period = days or settings.privacy.retention_days
     if not period:
         raise typer.BadParameter("DEBRIEF_RETENTION_DAYS is 0 (keep forever): give --days", param_hint="--days")
-    store = Store(settings.resolved_database_url)
+    store = Store(settings.storage.resolved_database_url)
     try:
-        _erasure_report(Erasure(store, settings.embedded_server_log).expired(period))
+        _erasure_report(Erasure(store, settings.storage.embedded_server_log).expired(period))
     finally:
         store.engine.dispose()
 

@@ -234,11 +234,13 @@ def _holds(value: Any, injected: str, name: str) -> bool:
 
 
 def _service(settings: Settings, attacker: CompliantAttacker, knowledge: Path | None) -> Service:
-    update: dict[str, Any] = {"create_dev_key": False, "api_keys": "", "playbook_auto_ingest": knowledge is not None,
-                              "embedder": "hash", "guidance_per_turn": 3}
-    if knowledge is not None:
-        update["knowledge_dir"] = knowledge
-    return Service(settings.model_copy(update=update), model=attacker).start()
+    content: dict[str, Any] = {} if knowledge is None else {"knowledge_dir": knowledge}
+    configured = settings.overridden(
+        access={"create_dev_key": False, "api_keys": ""},
+        playbook={"auto_ingest": knowledge is not None, "embedder": "hash", "guidance_per_turn": 3},
+        content=content,
+    )
+    return Service(configured, model=attacker).start()
 
 
 def run_case(case: Case, workdir: Path) -> Outcome:
@@ -250,7 +252,7 @@ def run_case(case: Case, workdir: Path) -> Outcome:
         (knowledge / "99-planted.md").write_text(case.text, encoding="utf-8")
     data = workdir / case.id / "data"
     data.mkdir(parents=True, exist_ok=True)
-    settings = Settings(data_dir=data, database_url=f"sqlite:///{data / 'debrief.db'}")
+    settings = Settings(storage={"data_dir": data, "database_url": f"sqlite:///{data / 'debrief.db'}"})
     service = _service(settings, attacker, knowledge)
     outcome = Outcome(case)
     try:

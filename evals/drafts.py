@@ -96,9 +96,8 @@ def run_drafts(
     model: BaseChatModel, cases: list[Case], settings: Settings, judge: Judge | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> DraftMetrics:
-    service = Service(settings.model_copy(update={"create_dev_key": False, "api_keys": "",
-                                                  "playbook_auto_ingest": False}),
-                      model=model, store=Store("sqlite://")).start()
+    configured = settings.overridden(access={"create_dev_key": False, "api_keys": ""}, playbook={"auto_ingest": False})
+    service = Service(configured, model=model, store=Store("sqlite://")).start()
     metrics = DraftMetrics()
     try:
         recruiter = service.keys.authenticate(service.keys.add("Eval Recruiter"))

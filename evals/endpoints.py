@@ -28,16 +28,16 @@ class ModelOptionError(ValueError):
 
 def parse_model_option(text: str, settings: Settings) -> Endpoint:
     text = text.strip()
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    api_key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else "not-needed"
     if "://" not in text:
-        if not settings.llm_base_url:
+        if not settings.llm.base_url:
             raise ModelOptionError(
                 f"{text!r} has no URL and DEBRIEF_LLM_BASE_URL is not set: write URL/NAME, "
                 "e.g. http://localhost:11434/v1/qwen2.5:7b"
             )
         if not text:
             raise ModelOptionError("the model name is empty")
-        return Endpoint(settings.llm_base_url.rstrip("/"), text, api_key)
+        return Endpoint(settings.llm.base_url.rstrip("/"), text, api_key)
 
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:

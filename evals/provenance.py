@@ -39,7 +39,7 @@ def prompt_hashes(prompts_dir: Path) -> dict[str, str]:
     }
 
 
-_NOT_RESULT_SHAPING = {"embedded_host", "embedded_port", "embedded_start_timeout_s"}
+_NOT_RESULT_SHAPING = {"host", "port", "start_timeout_s"}
 
 
 def without_credentials(url: str) -> str:
@@ -71,20 +71,20 @@ def describe_run(
     """`endpoint` is None when the suites run needed no chat model."""
     knobs: dict[str, Any] = {
         "temperature": 0,
-        "llm_timeout_s": settings.llm_timeout_s,
-        "llm_max_retries": settings.llm_max_retries,
-        "history_block_turns": settings.history_block_turns,
+        "llm_timeout_s": settings.llm.timeout_s,
+        "llm_max_retries": settings.llm.max_retries,
+        "history_block_turns": settings.conversation.history_block_turns,
     }
     if embedded:
-        # Every embedded_* knob that shapes the server (model, threads, context, cache, batch...), read
-        # generically so a knob added later is reported without a change here.
+        # Every embedded knob that shapes the server (model, threads, context, cache, batch...), read
+        # generically so a knob added later is reported without a change here; named as in earlier reports.
         knobs.update({
-            name: value for name, value in settings.model_dump().items()
-            if name.startswith("embedded_") and name not in _NOT_RESULT_SHAPING
+            f"embedded_{name}": value for name, value in settings.embedded.model_dump().items()
+            if name not in _NOT_RESULT_SHAPING
         })
     return RunInfo(
         model=endpoint.model if endpoint else "no chat model",
         base_url=without_credentials(endpoint.base_url) if endpoint else "", embedded=embedded, suite=suite,
         case_ids=case_ids, dataset_size=dataset_size, baseline=baseline, settings=knobs,
-        prompts=prompt_hashes(settings.prompts_dir),
+        prompts=prompt_hashes(settings.content.prompts_dir),
     )

@@ -108,11 +108,11 @@ def run(
     embedder object to measure in place of a named one."""
     situations = load_situations()
     with tempfile.TemporaryDirectory(prefix="debrief-retrieval-") as scratch:
-        settings = settings.model_copy(
-            update={"data_dir": Path(scratch), "chroma_url": None, "chroma_path": Path(scratch) / "chroma"}
+        settings = settings.overridden(
+            storage={"data_dir": Path(scratch), "chroma_url": None, "chroma_path": Path(scratch) / "chroma"},
         )
         if embedder:
-            settings = settings.model_copy(update={"embedder": embedder})
+            settings = settings.overridden(playbook={"embedder": embedder})
         playbook = Playbook.from_settings(settings, model)
         playbook.fusion = RANKINGS[ranking]
         started = time.perf_counter()

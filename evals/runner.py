@@ -85,8 +85,10 @@ class Engine:
     def __init__(self, model: BaseChatModel, settings: Settings, refine: bool = True) -> None:
         self._refine = refine
         # No background pass: the eval runs the whole-conversation pass itself, once the turns are done.
-        settings = settings.model_copy(update={"create_dev_key": False, "api_keys": "",
-                                               "refine_in_background": False, "refine_before_drafts": False})
+        settings = settings.overridden(
+            access={"create_dev_key": False, "api_keys": ""},
+            refinement={"in_background": False, "before_drafts": False},
+        )
         self._service = Service(settings, model=model, store=Store("sqlite://")).start()
         self._recruiter = self._service.keys.authenticate(self._service.keys.add("evals")).id
 

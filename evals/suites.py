@@ -89,7 +89,7 @@ class ModelConnection:
                 endpoint, embedded = parse_model_option(self._option, self._settings), False
             else:
                 self._runtime = ModelRuntime(self._settings)
-                endpoint, embedded = self._runtime.start(), self._settings.uses_embedded_model
+                endpoint, embedded = self._runtime.start(), self._settings.llm.uses_embedded_model
             self.connection = Connection(endpoint, embedded, chat_model(endpoint, self._settings))
         return self.connection
 
@@ -150,11 +150,11 @@ def run_extraction(
     outcome = ExtractionOutcome(measure(engine.label, engine_runs), engine_runs)
     outcome.turns_only = measure("engine, turns only", [run.turns_only() for run in engine_runs])
     if baseline and per_turn_baseline:
-        naive = Baseline(model, PromptLibrary(settings.prompts_dir))
+        naive = Baseline(model, PromptLibrary(settings.content.prompts_dir))
         outcome.baseline_runs = run_cases(naive, cases, progress)
         outcome.baseline = measure(naive.label, outcome.baseline_runs)
     if baseline:
-        one_shot = OneShot(model, PromptLibrary(settings.prompts_dir))
+        one_shot = OneShot(model, PromptLibrary(settings.content.prompts_dir))
         outcome.one_shot_runs = run_cases(one_shot, cases, progress)
         outcome.one_shot = measure(one_shot.label, outcome.one_shot_runs)
     return outcome
@@ -216,10 +216,10 @@ def _drafts_suite(context: SuiteContext) -> SuiteResult:
     connection = context.models.get()
     settings = context.settings
     judge = None
-    if settings.judge_base_url:
-        endpoint = Endpoint(settings.judge_base_url, settings.judge_model or "gpt-4o-mini",
-                            settings.judge_api_key.get_secret_value() if settings.judge_api_key else "not-needed")
-        judge = drafts.Judge(chat_model(endpoint, settings), PromptLibrary(settings.prompts_dir))
+    if settings.judge.base_url:
+        endpoint = Endpoint(settings.judge.base_url, settings.judge.model or "gpt-4o-mini",
+                            settings.judge.api_key.get_secret_value() if settings.judge.api_key else "not-needed")
+        judge = drafts.Judge(chat_model(endpoint, settings), PromptLibrary(settings.content.prompts_dir))
     with _RunProgress(context.console) as report:
         measured = drafts.run_drafts(
             connection.model, context.cases, settings, judge,

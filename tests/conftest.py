@@ -29,18 +29,18 @@ def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'test.db'}"}, access={"api_keys": ""},
         # Word hashing instead of the MiniLM model: fast and deterministic, and no model file in the fast tests.
         # The playbook is ingested only by the tests about it (an ingest per test costs half a second).
-        embedder="hash", playbook_auto_ingest=False,
+        playbook={"embedder": "hash", "auto_ingest": False},
         # Tests send turns faster than any recruiter; a burst of 20 made the longer flows flaky.
         # tests/api/test_api_limits.py sets its own limits.
-        rate_limit_per_minute=0,
+        limits={"rate_limit_per_minute": 0},
     )
 
 
 def make_service(settings: Settings, model: ScriptedChatModel) -> Service:
-    return Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+    return Service(settings, model=model, store=Store(settings.storage.resolved_database_url)).start()
 
 
 @pytest.fixture

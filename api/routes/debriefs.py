@@ -147,7 +147,7 @@ async def watch_refinement(debrief_id: str, recruiter: RecruiterDep, debriefs: D
             if refiner.is_refining(debrief_id):
                 yield {"event": "refining", "data": json.dumps({"version": debrief.version})}
             # The running pass's outcome once it ends, else the last one's (None: no pass yet).
-            outcome = await run_in_threadpool(refiner.wait, debrief_id, service.settings.llm_timeout_s * 2)
+            outcome = await run_in_threadpool(refiner.wait, debrief_id, service.settings.llm.timeout_s * 2)
         latest = await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
         filled = [u.model_dump(mode="json") for u in outcome.applied] if outcome else []
         yield {"event": "refined", "data": json.dumps({"version": latest.version, "filled": filled})}

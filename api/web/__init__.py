@@ -29,7 +29,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     # carries the cookie, which backs up the CSRF token. Secure only when told the service is behind HTTPS
     # (DEBRIEF_BEHIND_HTTPS): a browser would never send a Secure cookie over the default loopback http.
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=COOKIE,
-                       max_age=settings.session_max_age_s, same_site="strict", https_only=settings.behind_https)
+                       max_age=settings.access.session_max_age_s, same_site="strict",
+                       https_only=settings.server.behind_https)
     json_handler = app.exception_handlers[DebriefError]
 
     @app.exception_handler(NotSignedIn)

@@ -124,7 +124,7 @@ async def refinement_done(
     say the record is being refined and swap in the refined panels when it is done."""
     await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
     if service.refiner and service.refiner.is_refining(debrief_id):
-        await run_in_threadpool(service.refiner.wait, debrief_id, service.settings.llm_timeout_s * 2)
+        await run_in_threadpool(service.refiner.wait, debrief_id, service.settings.llm.timeout_s * 2)
     return Response(status_code=204)
 
 

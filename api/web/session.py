@@ -28,9 +28,9 @@ class BadCsrfToken(Exception):
 
 def session_secret(settings: Settings) -> str:
     """The configured secret, or a random one created once per data directory (readable by its owner only)."""
-    if settings.session_secret is not None:
-        return settings.session_secret.get_secret_value()
-    path = Path(settings.data_dir) / SECRET_FILE
+    if settings.access.session_secret is not None:
+        return settings.access.session_secret.get_secret_value()
+    path = Path(settings.storage.data_dir) / SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)

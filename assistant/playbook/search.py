@@ -116,9 +116,11 @@ class Playbook:
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Playbook:
-        chosen = embedder or make_embedder(settings.embedder, settings.embedder_threads)
+        chosen = embedder or make_embedder(settings.playbook.embedder, settings.playbook.embedder_threads)
+        storage = settings.storage
         return cls(
-            lambda: open_client(settings.resolved_chroma_path, settings.chroma_url), chosen, settings.knowledge_dir
+            lambda: open_client(storage.resolved_chroma_path, storage.chroma_url), chosen,
+            settings.content.knowledge_dir,
         )
 
     def client(self) -> Any:

@@ -231,6 +231,6 @@ def test_fingerprints_ignore_key_order_and_keys_are_checked(tmp_path: Any) -> No
 
 
 def test_the_ttl_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().idempotency_ttl_s == 24 * 3600
+    assert Settings().server.idempotency_ttl_s == 24 * 3600
     monkeypatch.setenv("DEBRIEF_IDEMPOTENCY_TTL_S", "90")
-    assert Settings().idempotency_ttl_s == 90
+    assert Settings().server.idempotency_ttl_s == 90

@@ -23,8 +23,9 @@ from tests.support.fakes import ScriptedChatModel
 @pytest.fixture
 def limited(tmp_path: Path) -> Iterator[tuple[TestClient, Service]]:
     settings = Settings(
-        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
-        max_request_bytes=2048, rate_limit_per_minute=6, rate_limit_burst=3,
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'test.db'}"},
+        access={"api_keys": ""},
+        limits={"max_request_bytes": 2048, "rate_limit_per_minute": 6, "rate_limit_burst": 3},
     )
     service = make_service(settings, ScriptedChatModel(script=[]))
     with TestClient(create_app(service)) as client:

@@ -74,10 +74,14 @@ class Fixture:
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fixture, Any]]:
     tmp: Path = tmp_path_factory.mktemp("fuzz")
-    config = Settings(data_dir=tmp, database_url=f"sqlite:///{tmp / 'fuzz.db'}", api_keys="", embedder="hash",
-                      playbook_auto_ingest=False, llm_max_retries=0)
+    config = Settings(
+        storage={"data_dir": tmp, "database_url": f"sqlite:///{tmp / 'fuzz.db'}"},
+        access={"api_keys": ""},
+        playbook={"embedder": "hash", "auto_ingest": False},
+        llm={"max_retries": 0},
+    )
     service = Service(config, model=ScriptedChatModel(script=_model_answer),
-                      store=Store(config.resolved_database_url)).start()
+                      store=Store(config.storage.resolved_database_url)).start()
     service.playbook.ingest()  # so searches return passages (and their citations are checked too)
     assert service.dev_key
     yield Fixture(service, service.dev_key), create_app(service)

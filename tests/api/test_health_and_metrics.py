@@ -30,7 +30,7 @@ def test_ready_when_database_chroma_and_model_are_up(client: TestClient) -> None
 
 def test_not_ready_while_the_breaker_is_open(client: TestClient, service: Service) -> None:
     assert service._breaker is not None
-    for _ in range(service.settings.llm_breaker_failures):
+    for _ in range(service.settings.llm.breaker_failures):
         with pytest.raises(ConnectionError), service._breaker.call():
             raise ConnectionError("refused")
     ready = client.get("/health/ready")
@@ -50,7 +50,7 @@ def test_not_ready_while_the_database_is_unreachable(
 
 def test_not_ready_while_chroma_is_unreachable(settings: Settings, model: ScriptedChatModel) -> None:
     # Nothing listens on port 9 (discard) on loopback: the Chroma server is down.
-    down = make_service(settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"}), model)
+    down = make_service(settings.overridden(storage={"chroma_url": "http://127.0.0.1:9"}), model)
     try:
         with TestClient(create_app(down)) as client:
             ready = client.get("/health/ready")

@@ -109,9 +109,12 @@ def test_a_database_made_before_versions_opens_and_works(tmp_path: Path) -> None
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
         connection.executescript(OLD_SCHEMA % hash_key(key))
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{path}", api_keys="", create_dev_key=False)
+    settings = Settings(
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{path}"},
+        access={"api_keys": "", "create_dev_key": False},
+    )
     model = ScriptedChatModel(script=[[update("interview_stage", "second round", "second round")]])
-    service = Service(settings, model=model, store=Store(settings.resolved_database_url)).start()
+    service = Service(settings, model=model, store=Store(settings.storage.resolved_database_url)).start()
     auth = {"Authorization": f"Bearer {key}"}
     with TestClient(create_app(service)) as client:
         old = client.get("/debriefs/d-old", headers=auth)
@@ -125,7 +128,7 @@ def test_a_database_made_before_versions_opens_and_works(tmp_path: Path) -> None
     service.stop()
     # The database was stamped with the baseline and upgraded to the newest revision; the step is
     # idempotent: a second start finds nothing to add.
-    reopened = Store(settings.resolved_database_url)
+    reopened = Store(settings.storage.resolved_database_url)
     assert current_revision(reopened.engine) == head_revision()
     assert add_missing_columns(reopened.engine) == []
     with sqlite3.connect(path) as connection:

@@ -82,11 +82,13 @@ class Answers:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Service, ScriptedChatModel, Answers]]:
     tmp = tmp_path_factory.mktemp("web")
     # The real playbook, embedded by word hashing (fast, no model), so the guidance panel has entries.
-    settings = Settings(data_dir=tmp, database_url=f"sqlite:///{tmp / 'web.db'}", api_keys="",
-                        embedder="hash", playbook_auto_ingest=True, llm_max_retries=0,
-                        # The test clicks through pages faster than anyone could; the limits have their
-                        # own tests (tests/api/test_api_limits.py).
-                        rate_limit_per_minute=0)
+    settings = Settings(
+        storage={"data_dir": tmp, "database_url": f"sqlite:///{tmp / 'web.db'}"}, access={"api_keys": ""},
+        playbook={"embedder": "hash", "auto_ingest": True}, llm={"max_retries": 0},
+        # The test clicks through pages faster than anyone could; the limits have their own tests
+        # (tests/api/test_api_limits.py).
+        limits={"rate_limit_per_minute": 0},
+    )
     answers = Answers()
     model = ScriptedChatModel(script=answers)
     service = make_service(settings, model)

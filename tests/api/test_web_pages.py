@@ -204,8 +204,9 @@ def test_the_session_cookie_is_secure_only_when_the_service_is_behind_https(
     settings: Settings, model: ScriptedChatModel
 ) -> None:
     for behind_https in (False, True):
-        url = f"sqlite:///{settings.data_dir / f'https-{behind_https}.db'}"
-        service = make_service(settings.model_copy(update={"behind_https": behind_https, "database_url": url}), model)
+        url = f"sqlite:///{settings.storage.data_dir / f'https-{behind_https}.db'}"
+        configured = settings.overridden(server={"behind_https": behind_https}, storage={"database_url": url})
+        service = make_service(configured, model)
         assert service.dev_key
         with TestClient(create_app(service), base_url="https://testserver") as client:
             form = client.get("/signin", headers=PAGE)

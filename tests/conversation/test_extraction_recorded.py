@@ -26,7 +26,9 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[tuple[Service, str]]:
-    settings = Settings(data_dir=tmp_path, create_dev_key=False, api_keys="", llm_max_retries=0)
+    settings = Settings(
+        storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0}
+    )
     service = Service(settings, model=chat_model(RECORDED_ENDPOINT, settings), store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("recorded"))
     yield service, recruiter.id

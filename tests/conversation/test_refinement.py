@@ -171,7 +171,7 @@ def test_the_background_pass_coalesces_turns_sent_in_a_row(settings: Settings) -
             started.set()
         return []
 
-    service = make_service(settings.model_copy(update={"refine_in_background": True, "refine_delay_s": 0.3}),
+    service = make_service(settings.overridden(refinement={"in_background": True, "delay_s": 0.3}),
                            ScriptedChatModel(script=answer))
     try:
         recruiter, debrief_id = _open(service)
@@ -201,7 +201,7 @@ def test_the_api_shows_the_pass_running_and_done(settings: Settings) -> None:
             return [update("notice_period", "3 months", "notice is 3 months")]
         return []
 
-    service = make_service(settings.model_copy(update={"refine_in_background": True, "refine_delay_s": 0.0}),
+    service = make_service(settings.overridden(refinement={"in_background": True, "delay_s": 0.0}),
                            ScriptedChatModel(script=answer))
     try:
         with TestClient(create_app(service)) as client:
@@ -242,7 +242,7 @@ def test_a_draft_is_written_from_the_refined_record(settings: Settings) -> None:
         calls.append("draft")
         return "Subject: Thank you\n\nThank you for your time."
 
-    service = make_service(settings.model_copy(update={"refine_before_drafts": True}),
+    service = make_service(settings.overridden(refinement={"before_drafts": True}),
                            ScriptedChatModel(script=answer))
     try:
         recruiter = service.keys.authenticate(service.dev_key)

@@ -31,7 +31,9 @@ def vcr_cassette_dir() -> str:
 
 @pytest.fixture
 def drafting(tmp_path: Path) -> Iterator[tuple[Service, Recruiter, str]]:
-    settings = Settings(data_dir=tmp_path, create_dev_key=False, api_keys="", llm_max_retries=0)
+    settings = Settings(
+        storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0}
+    )
     service = Service(settings, model=chat_model(RECORDED_ENDPOINT, settings), store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("Dana Reyes"))
     debrief = service.debriefs.open(recruiter.id, "client")

@@ -68,7 +68,7 @@ def test_each_turn_rewrites_the_record_from_the_whole_conversation() -> None:
         return {"candidate_name": {"value": "Maya Okafor", "evidence": ["maya okafor"]},
                 **({"candidate_interest": {"value": 3, "evidence": ["more like a 3"]}} if turn == 3 else {})}
 
-    run = Baseline(ScriptedChatModel(script=script), PromptLibrary(Settings().prompts_dir)).run(CASE)
+    run = Baseline(ScriptedChatModel(script=script), PromptLibrary(Settings().content.prompts_dir)).run(CASE)
     assert len(seen) == 3 and len(run.turns) == 3
     prompts = [str(messages[-1].content) for messages in seen]
     assert "maya okafor, 1st round" in prompts[0] and "4/5" not in prompts[0]
@@ -88,7 +88,7 @@ def test_a_failed_turn_is_counted_and_the_next_one_starts_afresh() -> None:
             raise answer
         return answer
 
-    run = Baseline(ScriptedChatModel(script=script), PromptLibrary(Settings().prompts_dir)).run(CASE)
+    run = Baseline(ScriptedChatModel(script=script), PromptLibrary(Settings().content.prompts_dir)).run(CASE)
     assert run.turns[0].error == "ValueError: not JSON"
     assert [turn.error for turn in run.turns[1:]] == [None, None]
     assert run.values == {"candidate_interest": 3}
@@ -98,7 +98,7 @@ def test_the_one_shot_baseline_reads_the_whole_conversation_once(tmp_path: Any) 
     from evals.baseline import OneShot
 
     model = ScriptedChatModel(script=[{"candidate_interest": {"value": 3, "evidence": ["more like a 3"]}}])
-    run = OneShot(model, PromptLibrary(Settings(data_dir=tmp_path).prompts_dir)).run(CASE)
+    run = OneShot(model, PromptLibrary(Settings(storage={"data_dir": tmp_path}).content.prompts_dir)).run(CASE)
     assert len(model.calls) == 1 and len(run.turns) == 1 and run.turns[0].llm_calls == 1
     prompt = str(model.calls[0][0].content)
     assert all(message in prompt for message in CASE.messages)

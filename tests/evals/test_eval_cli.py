@@ -26,15 +26,15 @@ runner = CliRunner()
     ("http://localhost:9000/api/my-model", "http://localhost:9000/api", "my-model"),
 ])
 def test_model_option_splits_base_url_and_name(option: str, base_url: str, name: str) -> None:
-    endpoint = parse_model_option(option, Settings(llm_api_key=SecretStr("sk-test")))
+    endpoint = parse_model_option(option, Settings(llm={"api_key": SecretStr("sk-test")}))
     assert (endpoint.base_url, endpoint.model, endpoint.api_key) == (base_url, name, "sk-test")
 
 
 def test_a_bare_name_uses_the_configured_endpoint() -> None:
-    endpoint = parse_model_option("gpt-4o", Settings(llm_base_url="https://api.openai.com/v1/"))
+    endpoint = parse_model_option("gpt-4o", Settings(llm={"base_url": "https://api.openai.com/v1/"}))
     assert (endpoint.base_url, endpoint.model) == ("https://api.openai.com/v1", "gpt-4o")
     with pytest.raises(ModelOptionError, match="DEBRIEF_LLM_BASE_URL"):
-        parse_model_option("gpt-4o", Settings(llm_base_url=None))
+        parse_model_option("gpt-4o", Settings(llm={"base_url": None}))
     for bad in ("http://127.0.0.1:8077/v1", "http://127.0.0.1:8077/v1/", "ftp://host/v1/m"):
         with pytest.raises(ModelOptionError):
             parse_model_option(bad, Settings())

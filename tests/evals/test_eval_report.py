@@ -52,7 +52,7 @@ class ScriptedConnection(ModelConnection):
 
 def test_a_run_prints_tables_and_writes_the_report(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(storage={"data_dir": tmp_path})
     out, err = Console(record=True, width=120), Console(record=True, width=120, stderr=True)
     cases = select_cases(CASE_IDS)
     report = run_evals(EvalOptions(case_ids=CASE_IDS, out=tmp_path / "results"), settings, out, err, cases,
@@ -78,7 +78,7 @@ def test_a_run_prints_tables_and_writes_the_report(tmp_path: Path) -> None:
 
 
 def test_without_the_baseline_only_the_engine_is_reported(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(storage={"data_dir": tmp_path})
     out, err = Console(record=True, width=120), Console(record=True, stderr=True)
     report = run_evals(EvalOptions(baseline=False, out=tmp_path), settings, out, err, select_cases(CASE_IDS[:1]),
                        ScriptedConnection(None, settings, err))
@@ -108,7 +108,7 @@ class DraftingConnection(ModelConnection):
 
 
 def test_the_drafts_suite_measures_support_findings_and_the_lint(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, embedder="hash")
+    settings = Settings(storage={"data_dir": tmp_path}, playbook={"embedder": "hash"})
     out, err = Console(record=True, width=200), Console(record=True, stderr=True)
     cases = select_cases(["client-healthcare-manager-02"])
     report = run_evals(EvalOptions(suite=Suite.DRAFTS, out=tmp_path), settings, out, err, cases,
@@ -127,16 +127,16 @@ def test_a_judge_scores_each_draft_when_configured(tmp_path: Path) -> None:
     from assistant.core.prompts import PromptLibrary
     from evals.drafts import Judge, run_drafts, summary
 
-    settings = Settings(data_dir=tmp_path, embedder="hash")
+    settings = Settings(storage={"data_dir": tmp_path}, playbook={"embedder": "hash"})
     model = ScriptedChatModel(script=_drafts_script)
-    judge = Judge(ScriptedChatModel(script=_drafts_script), PromptLibrary(settings.prompts_dir))
+    judge = Judge(ScriptedChatModel(script=_drafts_script), PromptLibrary(settings.content.prompts_dir))
     measured = run_drafts(model, select_cases(["client-healthcare-manager-02"]), settings, judge)
     assert [r.judge for r in measured.runs] == [4, 4]
     assert {row["kind"]: row["judge_mean"] for row in summary(measured)}["client_follow_up"] == 4
 
 
 def test_the_run_description_names_the_embedded_settings_and_hides_credentials(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, embedded_ctx=4096)
+    settings = Settings(storage={"data_dir": tmp_path}, embedded={"ctx": 4096})
     info = describe_run(Endpoint("http://user:secret@127.0.0.1:8077/v1", "qwen2.5-coder-1.5b", "x"), True,
                         settings, "extraction", ["cand-pharma-mid-01"], 48, True)
     assert info.base_url == "http://127.0.0.1:8077/v1"
@@ -150,7 +150,7 @@ def test_a_suite_that_needs_no_chat_model_still_gets_a_report(tmp_path: Path, mo
         return SuiteResult(markdown="## Retrieval\n\nhit@1 0.80\n")
 
     monkeypatch.setitem(SUITE_RUNNERS, Suite.RETRIEVAL, retrieval)
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(storage={"data_dir": tmp_path})
     err = Console(record=True, stderr=True)
     models = ScriptedConnection(None, settings, err)
     report = run_evals(EvalOptions(suite=Suite.RETRIEVAL, out=tmp_path), settings, Console(), err, [], models)

@@ -22,7 +22,7 @@ def test_each_message_is_a_turn_of_the_engine_with_its_usage(tmp_path: Path) -> 
         [update("candidate_interest", "3", "more like a 3")],
         [update("compensation_current", "58k", "on 58k")],
     ])
-    engine = Engine(model, Settings(data_dir=tmp_path))
+    engine = Engine(model, Settings(storage={"data_dir": tmp_path}))
     progress: list[tuple[str, int, int, str]] = []
     [run] = run_cases(engine, [CASE], lambda *args: progress.append(args))
     engine.close()
@@ -48,7 +48,7 @@ def test_a_failed_turn_ends_the_case_with_the_record_so_far(tmp_path: Path) -> N
             raise ConnectionError("endpoint down")
         return answer
 
-    engine = Engine(ScriptedChatModel(script=script), Settings(data_dir=tmp_path))
+    engine = Engine(ScriptedChatModel(script=script), Settings(storage={"data_dir": tmp_path}))
     run = engine.run(CASE)
     engine.close()
     assert len(run.turns) == 2  # the third message is never read: the second still waits for a retry

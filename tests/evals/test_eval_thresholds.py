@@ -40,8 +40,12 @@ def test_extraction_suite_meets_thresholds(request: pytest.FixtureRequest, recor
                     "record it from the embedded model with scripts/record-eval-cassettes")
     thresholds = load_thresholds()
     # Everything that shapes the request bodies is pinned, so the environment cannot break the replay.
-    settings = Settings(data_dir=tmp_path, create_dev_key=False, api_keys="", llm_max_retries=0,
-                        history_block_turns=0)
+    settings = Settings(
+        storage={"data_dir": tmp_path},
+        access={"create_dev_key": False, "api_keys": ""},
+        llm={"max_retries": 0},
+        conversation={"history_block_turns": 0},
+    )
     model = chat_model(Endpoint(thresholds.base_url, thresholds.model, "not-needed"), settings)
     # The recording holds the engine's turns; the whole-conversation pass is not in it yet (recording it
     # takes the embedded model half an hour more): its gate is tests/test_refinement.py until then.

@@ -27,11 +27,14 @@ def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = Settings(
-        data_dir=data, database_url=f"sqlite:///{data / 'db.sqlite'}", llm_base_url=None, embedded_port=port
+        storage={"data_dir": data, "database_url": f"sqlite:///{data / 'db.sqlite'}"},
+        llm={"base_url": None},
+        embedded={"port": port},
     )
     runtime = ModelRuntime(settings)
     endpoint = runtime.start()
-    service = Service(settings, model=chat_model(endpoint, settings), store=Store(settings.resolved_database_url))
+    store = Store(settings.storage.resolved_database_url)
+    service = Service(settings, model=chat_model(endpoint, settings), store=store)
     service.start()
     yield service
     service.stop()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.embedded
 
 def test_the_model_answers_with_repacking_off(tmp_path: Path) -> None:
     package = model_package("qwen2.5-coder-1.5b")
-    model_file = ensure_model_file(package, Settings().model_cache_dir)
+    model_file = ensure_model_file(package, Settings().storage.model_cache_dir)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

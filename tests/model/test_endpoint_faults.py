@@ -32,10 +32,11 @@ class Clock:
         return self.now
 
 
-def _extractor(endpoint: FaultyEndpoint, breaker: Breaker | None = None, **settings: object) -> Extractor:
-    configured = Settings(**settings)  # type: ignore[arg-type]
+def _extractor(endpoint: FaultyEndpoint, breaker: Breaker | None = None, **llm: object) -> Extractor:
+    """`llm`: the model call's settings (`max_retries`, `timeout_s`), the rest as configured."""
+    configured = Settings(llm=llm)
     model = chat_model(Endpoint(endpoint.base_url, "m", "not-needed"), configured)
-    return Extractor(model, PromptLibrary(configured.prompts_dir), breaker=breaker)
+    return Extractor(model, PromptLibrary(configured.content.prompts_dir), breaker=breaker)
 
 
 def _turn(extractor: Extractor, stream: bool = False) -> list[str]:
@@ -49,7 +50,7 @@ def _turn(extractor: Extractor, stream: bool = False) -> list[str]:
 def test_server_errors_and_rate_limits_are_retried_with_growing_pauses() -> None:
     answers = [Answer(status=500), Answer(status=503), Answer(status=429), Answer(updates=INTEREST)]
     with FaultyEndpoint(answers).running() as endpoint:
-        assert _turn(_extractor(endpoint, llm_max_retries=3)) == ["candidate_interest"]
+        assert _turn(_extractor(endpoint, max_retries=3)) == ["candidate_interest"]
     assert endpoint.requests == 4
     first, second, third = endpoint.gaps()
     # The client's backoff: 0.5 s doubling, less up to 25% jitter, so each pause is longer than the last.
@@ -59,14 +60,14 @@ def test_server_errors_and_rate_limits_are_retried_with_growing_pauses() -> None
 def test_a_retry_after_header_sets_the_pause() -> None:
     answers = [Answer(status=429, headers={"Retry-After": "1"}), Answer(updates=INTEREST)]
     with FaultyEndpoint(answers).running() as endpoint:
-        assert _turn(_extractor(endpoint, llm_max_retries=1)) == ["candidate_interest"]
+        assert _turn(_extractor(endpoint, max_retries=1)) == ["candidate_interest"]
     # Without the header the first pause would be at most 0.5 s.
     assert endpoint.gaps()[0] >= 0.95
 
 
 def test_retries_are_bounded_then_the_turn_fails_as_unavailable() -> None:
     with FaultyEndpoint([Answer(status=502)]).running() as endpoint, pytest.raises(ModelUnavailable):
-        _turn(_extractor(endpoint, llm_max_retries=2))
+        _turn(_extractor(endpoint, max_retries=2))
     assert endpoint.requests == 3
 
 
@@ -77,7 +78,7 @@ def test_a_hung_endpoint_fails_within_the_timeout(stream: bool) -> None:
     with FaultyEndpoint([hang]).running() as endpoint:
         started = time.monotonic()
         with pytest.raises(ModelUnavailable):
-            _turn(_extractor(endpoint, llm_timeout_s=0.5, llm_max_retries=0), stream=stream)
+            _turn(_extractor(endpoint, timeout_s=0.5, max_retries=0), stream=stream)
         elapsed = time.monotonic() - started
     assert endpoint.requests == 1
     assert elapsed < 5, f"a 0.5 s timeout took {elapsed:.1f} s"
@@ -88,7 +89,7 @@ def test_the_breaker_opens_after_n_failures_fails_fast_then_a_trial_call_closes_
     breaker = Breaker(3, 30, is_endpoint_fault, clock=clock)
     endpoint = FaultyEndpoint([Answer(status=500)])
     with endpoint.running():
-        extractor = _extractor(endpoint, breaker, llm_max_retries=0)
+        extractor = _extractor(endpoint, breaker, max_retries=0)
         for _ in range(3):
             with pytest.raises(ModelUnavailable) as failed:
                 _turn(extractor)
@@ -132,7 +133,7 @@ def test_while_the_model_server_restarts_turns_say_so_and_do_not_open_the_breake
     breaker = Breaker(1, 30, is_endpoint_fault, outage=outage)
     endpoint = FaultyEndpoint([Answer(status=500)])
     with endpoint.running():
-        extractor = _extractor(endpoint, breaker, llm_max_retries=0)
+        extractor = _extractor(endpoint, breaker, max_retries=0)
         with pytest.raises(ModelRestarting, match="killed by SIGKILL"):
             _turn(extractor)
         assert endpoint.requests == 1 and not breaker.is_open
@@ -149,7 +150,7 @@ def test_while_the_model_server_restarts_turns_say_so_and_do_not_open_the_breake
 def test_requests_the_endpoint_refuses_do_not_open_the_breaker() -> None:
     breaker = Breaker(1, 30, is_endpoint_fault)
     with FaultyEndpoint([Answer(status=400)]).running() as endpoint:
-        extractor = _extractor(endpoint, breaker, llm_max_retries=0)
+        extractor = _extractor(endpoint, breaker, max_retries=0)
         for _ in range(2):
             with pytest.raises(ModelUnavailable) as failed:
                 _turn(extractor)
@@ -159,8 +160,9 @@ def test_requests_the_endpoint_refuses_do_not_open_the_breaker() -> None:
 
 def test_an_open_breaker_is_a_503_naming_the_setting_and_the_message_is_kept_for_retry(tmp_path) -> None:
     settings = Settings(
-        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'test.db'}", api_keys="",
-        llm_breaker_failures=2, llm_breaker_cooldown_s=0.3,
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'test.db'}"},
+        access={"api_keys": ""},
+        llm={"breaker_failures": 2, "breaker_cooldown_s": 3.0},
     )
     model = ScriptedChatModel(script=[], fail_with=httpx.ConnectError("connection refused"))
     service = make_service(settings, model)
@@ -185,7 +187,7 @@ def test_an_open_breaker_is_a_503_naming_the_setting_and_the_message_is_kept_for
         transcript = client.get(url, headers=auth).json()["transcript"]
         assert transcript[-1]["status"] == "pending" and transcript[-1]["text"] == "notice is 2 months"
 
-        time.sleep(0.35)  # the cool-down passes; the next retry is the trial call
+        time.sleep(3.05)  # the cool-down passes; the next retry is the trial call
         model.fail_with = None
         model.script = [[update("notice_period", "2 months", "notice is 2 months")]]
         retried = client.post(f"{url}/retry", headers=auth)

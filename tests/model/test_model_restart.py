@@ -47,11 +47,12 @@ def test_a_model_server_killed_mid_debrief_restarts_and_the_retried_turn_complet
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = Settings(
-        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", llm_base_url=None,
-        embedded_port=_free_port(), embedder="hash", playbook_auto_ingest=False, guidance_per_turn=0,
-        llm_max_retries=0, rate_limit_per_minute=0, embedded_warm_up=False,
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'db.sqlite'}"},
         # A shared CI machine can read prompts slowly; the kill, not a timeout, must end the turn.
-        llm_timeout_s=900,
+        llm={"base_url": None, "max_retries": 0, "timeout_s": 900},
+        embedded={"port": _free_port(), "warm_up": False},
+        playbook={"embedder": "hash", "auto_ingest": False, "guidance_per_turn": 0},
+        limits={"rate_limit_per_minute": 0},
     )
     caplog.set_level(logging.INFO, logger="debrief.model")
     service = Service(settings).start()

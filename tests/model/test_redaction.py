@@ -77,7 +77,7 @@ def test_auto_redacts_only_for_endpoints_off_this_machine(mode: str, base_url: s
 
 
 def test_the_configured_endpoints_address_decides(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(storage={"data_dir": tmp_path})
     remote = chat_model(Endpoint("https://api.example.com/v1", "m", "k"), settings)
     local = chat_model(Endpoint("http://127.0.0.1:8077/v1", "m", "k"), settings)
     assert should_redact("auto", base_url_of(remote))
@@ -91,8 +91,11 @@ def test_the_model_sees_placeholders_and_the_quote_still_passes_the_evidence_gat
         seen.extend(str(m.content) for m in messages)
         return [update("next_steps", "", "send the CV to [EMAIL_1] or call [PHONE_1]")]
 
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'db'}", api_keys="",
-                        redact_pii="on")
+    settings = Settings(
+        storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'db'}"},
+        access={"api_keys": ""},
+        privacy={"redact_pii": "on"},
+    )
     service = make_service(settings, ScriptedChatModel(script=answer))
     recruiter = service.keys.authenticate(service.dev_key).id
     debrief = service.debriefs.open(recruiter, "candidate")

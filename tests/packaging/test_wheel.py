@@ -29,7 +29,7 @@ TURN = textwrap.dedent('''
     installed = Path(assistant.__file__).resolve()
     assert not installed.is_relative_to(Path(sys.argv[1])), f"imported from the checkout: {installed}"
     data = Path(sys.argv[2])
-    settings = Settings(data_dir=data, embedder="hash", rate_limit_per_minute=0)
+    settings = Settings(storage={"data_dir": data}, playbook={"embedder": "hash"}, limits={"rate_limit_per_minute": 0})
     model = ScriptedChatModel(script=[[{"field": "candidate_name", "value": "Priya Shah",
                                         "quote": "Priya Shah"}]])
     service = Service(settings, model=model).start()

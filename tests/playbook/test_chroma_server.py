@@ -21,7 +21,7 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 
 
 def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_url: str) -> None:
-    settings = Settings(data_dir=tmp_path, chroma_url=chroma_url, embedder="hash")
+    settings = Settings(storage={"data_dir": tmp_path, "chroma_url": chroma_url}, playbook={"embedder": "hash"})
     playbook = Playbook.from_settings(settings, HashingEmbedder())
     first = playbook.ingest()
     assert first.added > 60 and first.unchanged == 0
@@ -32,6 +32,9 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path: Path, chroma_url: s
 
 
 def test_a_server_that_is_down_is_a_typed_error(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, chroma_url=f"http://127.0.0.1:{free_port()}", embedder="hash")
+    settings = Settings(
+        storage={"data_dir": tmp_path, "chroma_url": f"http://127.0.0.1:{free_port()}"},
+        playbook={"embedder": "hash"},
+    )
     with pytest.raises(PlaybookUnavailable):
         Playbook.from_settings(settings).search("anything")

@@ -89,7 +89,7 @@ def test_erasing_a_candidate_removes_them_from_every_table_and_nothing_else(
     assert {"debriefs", "messages", "drafts", "draft_versions", "interviews", "interview_debriefs",
             "idempotency_keys", "audit_log"} <= set(tables_before)
     others_before = sorted(rows_mentioning(service, OTHER, other["debrief"], other["client_side"]))
-    log = service.settings.embedded_server_log
+    log = service.settings.storage.embedded_server_log
     log.write_text(f"llama_perf_context_print: load time = 1 ms\nprompt: {NAME.lower()} is keen\nINFO: 200 OK\n")
 
     answer = client.delete("/candidates", params={"name": "  zephyrine   QUILLFEATHER "}, headers=auth)
@@ -227,7 +227,7 @@ def test_retention_runs_when_the_service_starts(
     recent = client.post("/debriefs", json={"kind": "candidate", "candidate_name": OTHER}, headers=auth).json()["id"]
     _age(service, idle, 10)
 
-    restarted = make_service(settings.model_copy(update={"retention_days": 7}), model)
+    restarted = make_service(settings.overridden(privacy={"retention_days": 7}), model)
     try:
         with restarted.store.session() as s:
             assert s.get(DebriefRow, idle) is None and s.get(DebriefRow, recent) is not None
@@ -237,8 +237,8 @@ def test_retention_runs_when_the_service_starts(
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DEBRIEF_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DEBRIEF_DATABASE_URL", settings.resolved_database_url)
+    monkeypatch.setenv("DEBRIEF_DATA_DIR", str(settings.storage.data_dir))
+    monkeypatch.setenv("DEBRIEF_DATABASE_URL", settings.storage.resolved_database_url)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

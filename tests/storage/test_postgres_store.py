@@ -32,7 +32,7 @@ def postgres_url() -> Iterator[str]:
 
 
 def test_a_debrief_round_trips_through_postgres(postgres_url: str, tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=postgres_url, api_keys="")
+    settings = Settings(storage={"data_dir": tmp_path, "database_url": postgres_url}, access={"api_keys": ""})
     model = ScriptedChatModel(script=[[update("candidate_interest", "4", "4/5")]])
     service = Service(settings, model=model).start()
     recruiter = service.keys.authenticate(service.keys.add("pg"))
@@ -55,7 +55,11 @@ def test_a_turn_waits_for_another_process_holding_the_debrief(postgres_url: str,
     Another worker's transaction holds the debrief while it stores a pending message; a turn sent to this
     worker meanwhile waits for that transaction and then finds the message pending, instead of storing a
     second pending message beside it."""
-    settings = Settings(data_dir=tmp_path, database_url=postgres_url, api_keys="", playbook_auto_ingest=False)
+    settings = Settings(
+        storage={"data_dir": tmp_path, "database_url": postgres_url},
+        access={"api_keys": ""},
+        playbook={"auto_ingest": False},
+    )
     model = ScriptedChatModel(script=[[update("candidate_interest", "4", "4/5")]])
     worker = Service(settings, model=model).start()
     other = Store(postgres_url)

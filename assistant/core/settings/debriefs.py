@@ -1,0 +1,78 @@
+"""How a debrief runs: what each turn's prompt shows the model, the whole-conversation pass, and drafts."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from assistant.core.settings.group import SettingsGroup
+
+
+class ConversationSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_")
+
+    # Turns of earlier conversation the model sees (0: only the newest message); the window moves in
+    # blocks so the server's prompt cache stays valid between block boundaries. Default 0: shown
+    # earlier messages, the 1.5B embedded model re-extracts them (slow, and it then misses the newest
+    # message's facts); a correction restates its field, and the code replaces the old value.
+    history_block_turns: int = Field(
+        default=0, ge=0,
+        description=(
+            "Earlier messages the model sees, in windows that move in blocks of this size. 0 sends only the newest "
+            "message (and the question it answers): with earlier messages in view, the 1.5B embedded model "
+            "re-extracts them and misses new facts. Larger models may do better with 4."
+        ),
+    )
+    names_in_turns: bool = Field(
+        default=False,
+        description=(
+            "Give each turn the candidate, role and company already recorded, so \"he\" and \"the role\" resolve. "
+            "Off until measured on the embedded model: it changes every turn's prompt."
+        ),
+    )
+
+
+class RefinementSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_REFINE_")
+
+    in_background: bool = Field(
+        default=False,
+        description=(
+            "Run the whole-conversation pass (it rereads every message and fills what the turns missed, through "
+            "the same evidence gate) in the background after a turn's reply, once the recruiter has stopped "
+            "typing for `DEBRIEF_REFINE_DELAY_S`; it also runs when the flow completes. Off until it is measured "
+            "on the embedded model: a one-slot model server would make the next turn wait for the pass."
+        ),
+    )
+    delay_s: float = Field(
+        default=4.0, ge=0,
+        description=(
+            "Seconds without a new message before the background pass runs; turns sent meanwhile share one pass."
+        ),
+    )
+    before_drafts: bool = Field(
+        default=False,
+        description=(
+            "Run the whole-conversation pass before a draft is written, unless the last pass read every message. "
+            "Off until measured, like the background pass."
+        ),
+    )
+
+
+class DraftingSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_DRAFT_")
+
+    # A revised job spec is the longest draft, about 500 tokens.
+    max_tokens: int = Field(
+        default=900, ge=50,
+        description=(
+            "Longest draft the model may write, in tokens (a revised spec is the longest)."
+        ),
+    )
+    max_unsupported_share: float = Field(
+        default=0.5, ge=0, le=1,
+        description=(
+            "Share of a model draft's factual sentences that may lack support before the template's draft is used "
+            "instead."
+        ),
+    )

