@@ -32,6 +32,18 @@ err = Console(stderr=True)
 KindOption = Annotated[str, typer.Option("--kind", "-k", help="candidate or client")]
 
 
+@app.callback()
+def _on_termination() -> None:
+    """A `kill` (SIGTERM) ends a command the way Ctrl-C does, through its clean-up: Python's default would
+    skip it, and an embedded model server the command started would be left running without a parent."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _check_kind(kind: str) -> str:
     if kind not in SIDES:
         raise typer.BadParameter(f"must be one of {', '.join(SIDES)}", param_hint="--kind")
