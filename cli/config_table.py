@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings
 
 from assistant.core import Settings
 
@@ -35,12 +36,27 @@ def shown_default(field: FieldInfo) -> str:
     return f"`{value}`"
 
 
+def group(field: FieldInfo) -> type[BaseSettings] | None:
+    """The settings class of a nested group (read with its own prefix), or None for a plain setting."""
+    kind = field.annotation
+    return kind if isinstance(kind, type) and issubclass(kind, BaseSettings) else None
+
+
+def variables(settings: type[BaseSettings] = Settings) -> list[tuple[str, FieldInfo]]:
+    """Every environment variable and its field, a nested group's in place of the group."""
+    prefix = settings.model_config.get("env_prefix", "")
+    found: list[tuple[str, FieldInfo]] = []
+    for name, field in settings.model_fields.items():
+        nested = group(field)
+        found.extend(variables(nested) if nested else [(f"{prefix}{name.upper()}", field)])
+    return found
+
+
 def table() -> str:
-    prefix = Settings.model_config.get("env_prefix", "")
     lines = ["| Variable | Default | Meaning |", "|---|---|---|"]
-    for name, field in Settings.model_fields.items():
+    for variable, field in variables():
         meaning = " ".join((field.description or "").split()).replace("|", "\\|")
-        lines.append(f"| `{prefix}{name.upper()}` | {shown_default(field)} | {meaning} |")
+        lines.append(f"| `{variable}` | {shown_default(field)} | {meaning} |")
     return "\n".join(lines)
 
 

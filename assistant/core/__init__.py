@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.core.ats_settings import AtsSettings
 from assistant.core.errors import (
     ApprovalBlocked,
     DebriefError,
@@ -20,6 +21,7 @@ from assistant.core.errors import (
     PlaybookUnavailable,
     StaleVersion,
     TooManyRequests,
+    WebhookNotFound,
 )
 from assistant.core.evidence import Located, locate, normalise
 from assistant.core.handoff import Emit, Handoff
@@ -49,6 +51,7 @@ from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, p
 
 __all__ = [
     "AppliedUpdate",
+    "AtsSettings",
     "ApprovalBlocked",
     "DebriefError",
     "DebriefHeld",
@@ -85,6 +88,7 @@ __all__ = [
     "Side",
     "StaleVersion",
     "TooManyRequests",
+    "WebhookNotFound",
     "answer_in_quote",
     "clean",
     "clean_typed",

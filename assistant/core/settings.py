@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.core.ats_settings import AtsSettings
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
 
 
@@ -432,6 +433,10 @@ class Settings(BaseSettings):
         description=(
             "The judge endpoint's key."
         ),
+    )
+    ats: AtsSettings = Field(
+        default_factory=AtsSettings,
+        description="Webhooks and ATS connectors: the `DEBRIEF_ATS_` group below.",
     )
 
     @property
