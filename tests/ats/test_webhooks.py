@@ -11,6 +11,7 @@ import time
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from assistant.ats import record_event
 from assistant.service import Service
 from assistant.storage import OutboxEventRow, WebhookDeliveryRow
 from tests.ats.flows import EMAIL, add_endpoint, approve, debrief_with_draft
@@ -175,3 +176,21 @@ def test_an_erased_candidate_leaves_no_payload_to_send(
     assert erased["debriefs"] == 1 and erased["webhook_events"] == 1
     assert _count(service, OutboxEventRow) == 0 and _count(service, WebhookDeliveryRow) == 0
     assert service.courier.deliver_once().webhooks == 0 and receiver.received == []
+
+
+def test_an_erasure_by_name_also_removes_other_events_whose_payload_names_the_candidate(
+    client: TestClient, auth: dict[str, str], service: Service, receiver: Receiver
+) -> None:
+    add_endpoint(client, auth, receiver.url)
+    recruiter = service.keys.authenticate(auth["Authorization"].removeprefix("Bearer "))
+    other = service.keys.authenticate(service.keys.add("other recruiter"))
+    with service.store.session() as s:
+        for owner, text in [(recruiter.id, "Notes on Sam\n Patel's final round"), (recruiter.id, "Notes on Ann Lee"),
+                            (other.id, "Notes on Sam Patel")]:
+            record_event(s, owner, "draft.approved", {"text": text})
+    assert _count(service, OutboxEventRow) == 2  # the other recruiter has no endpoint: nothing queued
+
+    erased = client.delete("/candidates", params={"name": "Sam Patel"}, headers=auth).json()
+    assert erased["webhook_events"] == 1 and erased["debriefs"] == 0
+    service.courier.deliver_once()
+    assert [json.loads(r.body)["data"]["text"] for r in receiver.received] == ["Notes on Ann Lee"]
