@@ -6,11 +6,14 @@ its delivery, then a fresh worker on the same database.
 - killed after claiming the delivery, before sending it: once the claim's lease has passed, the event is
   delivered exactly once;
 - killed after sending, before recording that it was sent: the event is sent again (at least once), with
-  the same `webhook-id`, which is what a receiver dedupes on.
+  the same `webhook-id`, which is what a receiver dedupes on;
+- and the whole API process killed after an approval it had not yet delivered: delivered once after the
+  restart, by its background worker.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,15 +21,19 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant.access.keys import new_key
 from assistant.core import Settings
 from assistant.service import Service
+from tests.api.test_crash import API
 from tests.ats.flows import add_endpoint, approve, debrief_with_draft
 from tests.support.fakes import ScriptedChatModel
 from tests.support.standard_webhooks import verify
-from tests.support.webhook_receiver import Receiver
+from tests.support.throwaway_servers import free_port
+from tests.support.webhook_receiver import Receiver, receiving
 
 pytestmark = pytest.mark.subprocess
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,3 +129,49 @@ def test_killed_after_sending_before_recording_the_event_is_sent_again_with_the_
     time.sleep(LEASE_S + 0.2)
     assert '"webhooks": 1' in _deliver_from_the_command_line(settings)
     assert len(receiver.received) == 2 and len(set(receiver.ids())) == 1
+
+
+def test_the_api_killed_after_an_approval_it_could_not_yet_deliver_delivers_it_once_after_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole service, as `debrief serve` runs it: uvicorn, the background worker woken by the approval.
+    The receiver is down when the approval commits, so the worker can only fail and wait to retry; the API
+    is killed then. Restarted with the receiver up, it delivers the event once."""
+    monkeypatch.setenv("DEBRIEF_ATS_DELIVER_IN_BACKGROUND", "true")
+    key = new_key()
+    auth = {"Authorization": f"Bearer {key}"}
+    port = free_port()
+    # The model endpoint is down too: the draft is the template's, which is all this needs.
+    api = API(tmp_path, "http://127.0.0.1:9/v1", key)
+    api.env.update({"DEBRIEF_ATS_ALLOW_PRIVATE_URLS": "true", "DEBRIEF_ATS_RETRY_SCHEDULE_S": "[0.5, 0.5, 0.5]",
+                    "DEBRIEF_ATS_POLL_INTERVAL_S": "0.2",
+                    # Killed mid-attempt, the claim lapses well within the wait below.
+                    "DEBRIEF_ATS_LEASE_S": "2"})
+    api.start()
+    try:
+        secret = httpx.post(f"{api.url}/webhooks", json={"url": f"http://127.0.0.1:{port}/hooks"},
+                            headers=auth).json()["secret"]
+        debrief_id = httpx.post(f"{api.url}/debriefs", headers=auth, json={
+            "kind": "client", "candidate_name": "Sam Patel", "company": "Halcyon"}).json()["id"]
+        draft = httpx.post(f"{api.url}/debriefs/{debrief_id}/drafts", json={"type": "client_follow_up"},
+                           headers=auth, timeout=60)
+        assert draft.status_code == 201, draft.text
+        approved = httpx.post(f"{api.url}/debriefs/{debrief_id}/drafts/{draft.json()['id']}/approve",
+                              json={"override_reason": "reviewed by hand before sending"}, headers=auth)
+        assert approved.status_code == 200, approved.text
+        api.kill()
+    finally:
+        api.stop()
+
+    with receiving(port) as receiver:
+        api.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not receiver.received and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(2)  # room for a second delivery, were there to be one
+        finally:
+            api.stop()
+        [got] = receiver.received
+        verify(secret, got.headers, got.body)
+        assert json.loads(got.body)["data"]["debrief_id"] == debrief_id
