@@ -17,7 +17,7 @@ from api.authenticate_first import AuthenticateFirst
 from api.body_limit import BodyLimit
 from api.models import Problem, Readiness
 from api.request_ids import RequestIds
-from api.routes import candidates, debriefs, drafts, interviews, playbook
+from api.routes import ats, candidates, debriefs, drafts, interviews, playbook
 from assistant.core import get_settings
 from assistant.service import Service
 
@@ -70,6 +70,7 @@ def create_app(service: Service | None = None) -> FastAPI:
     app.include_router(interviews.router)
     app.include_router(playbook.router)
     app.include_router(candidates.router)
+    app.include_router(ats.router)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:

@@ -27,6 +27,7 @@ from assistant.core import (
     PlaybookUnavailable,
     StaleVersion,
     TooManyRequests,
+    WebhookNotFound,
 )
 
 STATUS: dict[type[DebriefError], int] = {
@@ -45,6 +46,7 @@ STATUS: dict[type[DebriefError], int] = {
     IdempotencyKeyReused: 422,
     StaleVersion: 412,
     DebriefHeld: 409,
+    WebhookNotFound: 404,
 }
 
 MODEL_HINT = (

@@ -302,6 +302,9 @@ class ErasedOut(BaseModel):
     audit_events_emptied: int = Field(description="Audit events kept (who, when, what) with their details emptied")
     held: int = Field(description="Debriefs left in place because they are under a legal hold")
     server_log_lines: int = Field(description="Lines naming the candidate removed from the embedded server's log")
+    webhook_events: int = Field(
+        default=0, description="Webhook events about the erased debriefs or naming the candidate, removed with "
+        "their deliveries, whether sent yet or not")
 
 
 class SetLegalHold(BaseModel):

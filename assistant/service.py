@@ -7,14 +7,16 @@ import threading
 
 from langchain_core.language_models import BaseChatModel
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from assistant.access import Keys, Quota, Replays, SignIns
+from assistant.ats import Courier, Links, Webhooks, after_commit, on_debrief_completed, on_draft_approved
 from assistant.conversation import BackgroundRefiner, Debriefs, Extractor, Interviews, Rereader
 from assistant.core import SIDES, DebriefError, DebriefNotFound, PromptLibrary, Settings
 from assistant.drafting import Drafts, DraftWriter
 from assistant.model import Breaker, ModelRuntime, base_url_of, chat_model, is_endpoint_fault, should_redact
 from assistant.playbook import Playbook, PlaybookGuidance
-from assistant.storage import Erasure, Store
+from assistant.storage import DebriefRow, DraftRow, Erasure, Store
 
 log = logging.getLogger("debrief")
 
@@ -45,6 +47,9 @@ class Service:
         self.quota = Quota(settings.limits.rate_limit_per_minute, settings.limits.rate_limit_burst)
         self.erasure = Erasure(self.store, settings.storage.embedded_server_log)
         self.sign_ins = SignIns(self.store, settings.access.session_max_age_s)
+        self.links = Links(self.store)
+        self.webhooks = Webhooks(self.store, settings.ats.allow_private_urls)
+        self.courier = Courier(self.store, settings.ats)
 
     def start(self) -> Service:
         self.keys.sync_configured(self.settings.access.api_keys)
@@ -94,6 +99,11 @@ class Service:
         )
         if s.refinement.before_drafts:
             self._drafts.before_writing = self._refine_before_draft
+        self._drafts.on_approved = self._hand_off_approval
+        self._debriefs.on_complete = self._hand_off_completion
+        # A throwaway in-memory store (the terminal's, some tests') has one connection for all threads.
+        if s.ats.deliver_in_background and not self.store.in_memory:
+            self.courier.start()
         if self.settings.playbook.auto_ingest:
             try:
                 report = self.playbook.ingest()
@@ -115,6 +125,14 @@ class Service:
                 raise
             # The draft can still be written from the turns' record; the pass is an improvement.
             log.warning("the whole-conversation pass before a draft failed: %s", exc)
+
+    def _hand_off_approval(self, session: Session, recruiter_id: str, row: DraftRow) -> None:
+        if on_draft_approved(session, recruiter_id, row):
+            after_commit(session, self.courier.wake)
+
+    def _hand_off_completion(self, session: Session, row: DebriefRow) -> None:
+        if on_debrief_completed(session, row):
+            after_commit(session, self.courier.wake)
 
     @property
     def playbook(self) -> Playbook:
@@ -160,6 +178,7 @@ class Service:
         return problems
 
     def stop(self) -> None:
+        self.courier.stop()
         if self._runtime:
             self._runtime.stop()
         self.store.engine.dispose()

@@ -1,5 +1,6 @@
 """The `debrief` command: serve the API, debrief in the terminal, extract a record from a file, ingest and
-search the playbook, run evals, erase a candidate's data and purge expired debriefs."""
+search the playbook, run evals, erase a candidate's data and purge expired debriefs, deliver webhooks and
+ATS notes, and export debriefs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import select
 
 from assistant.access import Recruiter
+from assistant.ats import FORMATS as EXPORT_FORMATS
+from assistant.ats import Courier, export
 from assistant.core import SIDES, DebriefError, get_settings
 from assistant.drafting import Draft, DraftKind
 from assistant.model import ModelFileError
@@ -409,6 +412,50 @@ def purge(
     store = Store(settings.storage.resolved_database_url)
     try:
         _erasure_report(Erasure(store, settings.storage.embedded_server_log).expired(period))
+    finally:
+        store.engine.dispose()
+
+
+def _recruiter_id(store: Store, name: str) -> str:
+    with store.session() as s:
+        owner = s.scalar(select(RecruiterRow.id).where(RecruiterRow.name == name))
+    if owner is None:
+        raise typer.BadParameter("no recruiter by that name", param_hint="--recruiter")
+    return owner
+
+
+@app.command()
+def deliver() -> None:
+    """Send the webhook deliveries and ATS notes that are due, once, then exit (for cron, or a worker of
+    its own when DEBRIEF_ATS_DELIVER_IN_BACKGROUND is off). Prints how many of each were tried, as JSON."""
+    settings = get_settings()
+    store = Store(settings.storage.resolved_database_url)
+    try:
+        done = Courier(store, settings.ats).deliver_once()
+        sys.stdout.write(json.dumps(asdict(done)) + "\n")
+    finally:
+        store.engine.dispose()
+
+
+@app.command("export")
+def export_debriefs(
+    recruiter: Annotated[str, typer.Option("--recruiter", help="The recruiter's name (as in `debrief keys add`)")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")] = None,
+) -> None:
+    """Every debrief of the recruiter, one row each, with every field's value and its quotes."""
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    store = Store(get_settings().storage.resolved_database_url)
+    try:
+        chunks = export(store, _recruiter_id(store, recruiter), fmt)
+        if output is None:
+            sys.stdout.writelines(chunks)
+        else:
+            # Candidate data: readable by its owner only, like the database.
+            with output.open("w", encoding="utf-8", newline="") as file:
+                output.chmod(0o600)
+                file.writelines(chunks)
     finally:
         store.engine.dispose()
 

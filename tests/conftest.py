@@ -21,6 +21,8 @@ def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     # or recorded model traffic predates it run without it; tests about it build Settings that ask for it.
     monkeypatch.setenv("DEBRIEF_REFINE_IN_BACKGROUND", "false")
     monkeypatch.setenv("DEBRIEF_REFINE_BEFORE_DRAFTS", "false")
+    # No delivery thread in every service: the hand-off's tests run the worker when they mean to.
+    monkeypatch.setenv("DEBRIEF_ATS_DELIVER_IN_BACKGROUND", "false")
     if request.node.get_closest_marker("embedded") is None:
         monkeypatch.setenv("DEBRIEF_EMBEDDER", "hash")
         monkeypatch.setenv("DEBRIEF_PLAYBOOK_AUTO_INGEST", "false")

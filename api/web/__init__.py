@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from api.errors import status_and_detail
-from api.web import debrief_pages, draft_pages
+from api.web import ats_pages, debrief_pages, draft_pages
 from api.web.render import SecurityHeaders, page
 from api.web.session import SESSION_ENDED, BadCsrfToken, NotSignedIn, session_secret
 from assistant.core import DebriefError, Settings
@@ -23,6 +23,7 @@ COOKIE = "debrief_session"
 def install(app: FastAPI, settings: Settings) -> None:
     app.include_router(debrief_pages.router)
     app.include_router(draft_pages.router)
+    app.include_router(ats_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     # HttpOnly always (Starlette sets it); SameSite=Strict: no other site's page can make a request that

@@ -17,6 +17,7 @@ from api.web import views
 from api.web.render import page, redirect
 from api.web.session import SESSION_ENDED, Acting, SignedIn, check_csrf, is_signed_in, sign_in, sign_out
 from assistant.access import AccessDenied
+from assistant.ats import SYSTEMS
 from assistant.core import DebriefError, TooManyRequests
 from assistant.drafting import KINDS
 from assistant.service import Service
@@ -104,10 +105,13 @@ def _debrief_context(debriefs: Any, recruiter_id: str, debrief_id: str) -> dict[
 
 @router.get("/app/debriefs/{debrief_id}", response_class=HTMLResponse)
 def debrief_page(
-    request: Request, debrief_id: str, recruiter: SignedIn, debriefs: DebriefsDep, drafts: DraftsDep
+    request: Request, debrief_id: str, recruiter: SignedIn, debriefs: DebriefsDep, drafts: DraftsDep,
+    service: ServiceDep,
 ) -> Response:
     return page(request, "debrief.html", recruiter=recruiter, kinds=KINDS,
-                drafts=drafts.list(recruiter.id, debrief_id), **_debrief_context(debriefs, recruiter.id, debrief_id))
+                drafts=drafts.list(recruiter.id, debrief_id),
+                ats_link=service.links.of_debrief(recruiter.id, debrief_id), ats_systems=SYSTEMS,
+                **_debrief_context(debriefs, recruiter.id, debrief_id))
 
 
 @router.get("/app/debriefs/{debrief_id}/live", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import DebriefsDep, DraftsDep
+from api.deps import DebriefsDep, DraftsDep, ServiceDep
 from api.models import DraftType, TypedText
 from api.web import views
 from api.web.debrief_pages import debrief_url, problem_text
@@ -42,13 +42,17 @@ async def create_draft(
 
 @router.get("/app/debriefs/{debrief_id}/drafts/{draft_id}", response_class=HTMLResponse)
 def draft_page(
-    request: Request, debrief_id: str, draft_id: str, recruiter: SignedIn, debriefs: DebriefsDep, drafts: DraftsDep
+    request: Request, debrief_id: str, draft_id: str, recruiter: SignedIn, debriefs: DebriefsDep, drafts: DraftsDep,
+    service: ServiceDep,
 ) -> Response:
     debrief = debriefs.get(recruiter.id, debrief_id)
     draft = drafts.get(recruiter.id, debrief_id, draft_id)
     sentences, loose = views.checked_sentences(draft.current)
+    notes = [n for n in service.courier.notes.statuses(recruiter.id, debrief_id) if n.draft_id == draft_id]
+    deliveries = service.webhooks.for_draft(recruiter.id, debrief_id, draft_id)
     return page(request, "draft.html", recruiter=recruiter, debrief=debrief, draft=draft, info=KINDS[draft.kind],
-                sentences=sentences, loose_findings=loose, review=draft.current.review)
+                sentences=sentences, loose_findings=loose, review=draft.current.review, notes=notes,
+                deliveries=deliveries)
 
 
 @router.post("/app/debriefs/{debrief_id}/drafts/{draft_id}/edit")
@@ -66,7 +70,7 @@ def edit_draft(
 
 @router.post("/app/debriefs/{debrief_id}/drafts/{draft_id}/approve")
 def approve_draft(
-    request: Request, debrief_id: str, draft_id: str, recruiter: Acting, drafts: DraftsDep,
+    request: Request, debrief_id: str, draft_id: str, recruiter: Acting, drafts: DraftsDep, service: ServiceDep,
     override_reason: Annotated[TypedText, Form(max_length=2000)] = "",
 ) -> Response:
     url = draft_url(debrief_id, draft_id)
@@ -74,6 +78,9 @@ def approve_draft(
         drafts.approve(recruiter, debrief_id, draft_id, override_reason.strip() or None)
     except DebriefError as exc:
         return redirect(request, url + "#decide", error=problem_text(exc))
+    if service.webhooks.for_draft(recruiter.id, debrief_id, draft_id) or any(
+            n.draft_id == draft_id for n in service.courier.notes.statuses(recruiter.id, debrief_id)):
+        return redirect(request, url + "#handoff", notice="Approved, and queued for your ATS: its status is below.")
     return redirect(request, url, notice="Approved. Nothing was sent: download it below and send it yourself.")
 
 

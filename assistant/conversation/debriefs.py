@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.conversation.corrections import apply_correction
 from assistant.conversation.extraction import Extractor, PastTurn
@@ -127,6 +128,9 @@ class Debriefs:
         # Called with (recruiter_id, debrief_id, flow complete) once a turn's outcome is stored: the
         # service hangs the background whole-conversation pass here (assistant/refiner.py).
         self.after_turn: Callable[[str, str, bool], None] | None = None
+        # Called with (session, debrief row) inside the transaction of the turn or correction that leaves
+        # nothing more to ask, once per debrief: the service queues the hand-off's event there.
+        self.on_complete: Callable[[Session, DebriefRow], None] | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
 
@@ -315,6 +319,7 @@ class Debriefs:
             row.updated_at = datetime.now(UTC)
             row.version += 1
             version = row.version
+            self._completed(s, row, state, topic is None)
         TURN_SECONDS.labels("done").observe(time.perf_counter() - started)
         return TurnOutcome(reply, record, gate.applied, gate.rejected, usage, notes, version, topic is None)
 
@@ -352,7 +357,14 @@ class Debriefs:
             row.updated_at = datetime.now(UTC)
             row.version += 1
             version = row.version
+            self._completed(s, row, state, topic is None)
         return TurnOutcome(reply, record, gate.applied, [], {"llm_calls": 0}, notes, version)
+
+    def _completed(self, session: Session, row: DebriefRow, before: dict[str, Any], complete: bool) -> None:
+        """Call on_complete when this change is the one that left nothing to ask."""
+        was_complete = before.get("asked") is None and bool(before.get("answered"))
+        if complete and not was_complete and self.on_complete:
+            self.on_complete(session, row)
 
     # --- the whole-conversation pass ---------------------------------------------------------------
 

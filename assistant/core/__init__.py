@@ -21,6 +21,7 @@ from assistant.core.errors import (
     PlaybookUnavailable,
     StaleVersion,
     TooManyRequests,
+    WebhookNotFound,
 )
 from assistant.core.evidence import Located, locate, normalise
 from assistant.core.handoff import Emit, Handoff
@@ -44,7 +45,7 @@ from assistant.core.schema import (
     specs_for,
     turn_specs,
 )
-from assistant.core.settings import Settings, SettingsGroup, get_settings
+from assistant.core.settings import AtsSettings, Settings, SettingsGroup, get_settings
 from assistant.core.text import STOP_WORDS, stem, words
 from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
 from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, parse_currency, parse_value
@@ -56,6 +57,7 @@ __all__ = [
     "MODEL_TOKENS",
     "TURN_SECONDS",
     "AppliedUpdate",
+    "AtsSettings",
     "ApprovalBlocked",
     "DebriefError",
     "DebriefHeld",
@@ -94,6 +96,7 @@ __all__ = [
     "Side",
     "StaleVersion",
     "TooManyRequests",
+    "WebhookNotFound",
     "answer_in_quote",
     "clean",
     "clean_typed",

@@ -88,3 +88,7 @@ class StaleVersion(DebriefError):
 
 class DebriefHeld(DebriefError):
     """The debrief is under a legal hold: it cannot be erased until the hold is released."""
+
+
+class WebhookNotFound(DebriefError):
+    """No such webhook endpoint or delivery for this recruiter (someone else's is reported the same way)."""

@@ -75,6 +75,9 @@ class Drafts:
         # Called with (recruiter_id, debrief_id) before a draft is written: the service brings the
         # record up to date with the whole conversation there, so a draft never rests on a partial one.
         self.before_writing: Callable[[str, str], None] | None = None
+        # Called with (session, recruiter_id, the approved draft's row) inside the approval's transaction:
+        # the service queues what the approval hands to the recruiter's ATS there, so both commit together.
+        self.on_approved: Callable[[Session, str, DraftRow], None] | None = None
 
     @property
     def max_spec_bytes(self) -> int:
@@ -266,6 +269,8 @@ class Drafts:
                 "overridden": sorted({f.rule for f in current.blocking}) if reason else [],
                 "diff_from_model": _diff(row.versions[0].text, row.versions[-1].text, ("model", "approved")),
             })
+            if self.on_approved:
+                self.on_approved(s, recruiter.id, row)
             return _to_draft(row)
 
     def discard(self, recruiter: Recruiter, debrief_id: str, draft_id: str) -> Draft:

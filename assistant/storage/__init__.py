@@ -1,8 +1,17 @@
-"""Where debriefs live: the database, the hash-chained audit log, erasure and retention."""
+"""Where debriefs live: the database, the hash-chained audit log, erasure and retention, and the tables of
+the hand-off to applicant tracking systems."""
 
 from __future__ import annotations
 
 from assistant.storage import audit
+from assistant.storage.ats_rows import (
+    AtsLinkRow,
+    AtsNoteRow,
+    OutboxEventRow,
+    WebhookAttemptRow,
+    WebhookDeliveryRow,
+    WebhookEndpointRow,
+)
 from assistant.storage.erasure import Erased, Erasure, erase_debrief
 from assistant.storage.ownership import owned_debrief, owned_interview
 from assistant.storage.store import (
@@ -21,6 +30,12 @@ from assistant.storage.store import (
 )
 
 __all__ = [
+    "AtsLinkRow",
+    "AtsNoteRow",
+    "OutboxEventRow",
+    "WebhookAttemptRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
     "DebriefRow",
     "DraftRow",
     "DraftVersionRow",

@@ -9,6 +9,10 @@ Where a debrief's personal data lives, and what erasure does there:
 - idempotency_keys: the stored answers quote the debrief, so they go with it;
 - audit_log: kept, since who decided what and when is what the log is for, but every event's details
   are emptied and a `debrief.erased` event (its cause, no personal data) ends the chain;
+- outbox_events, webhook_deliveries, webhook_attempts, ats_notes, ats_links: the hand-off to the ATS; an
+  event, note or link about an erased debrief or interview goes with it (foreign keys), and an erasure by
+  name also removes the recruiter's other webhook events whose payload names the candidate, so nothing
+  about them is sent after the request;
 - Chroma: holds only the playbook and the files an admin ingests with `debrief ingest`; no debrief or
   draft text is written to it (a turn's guidance query is embedded in memory and not stored);
 - the embedded model server's log: llama.cpp's load and timing lines, without prompt text. As a
@@ -17,6 +21,7 @@ Where a debrief's personal data lives, and what erasure does there:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from assistant.core import DebriefHeld, InvalidInput, Record
 from assistant.storage import audit
+from assistant.storage.ats_rows import OutboxEventRow
 from assistant.storage.ownership import owned_debrief
 from assistant.storage.store import (
     DebriefRow,
@@ -58,6 +64,8 @@ class Erased:
     # Debriefs left alone because they are under a legal hold.
     held: int = 0
     server_log_lines: int = 0
+    # Webhook events about the erased debriefs, or naming the candidate, with their deliveries.
+    webhook_events: int = 0
 
     def add(self, other: Erased) -> None:
         for f in fields(self):
@@ -88,6 +96,8 @@ def erase_debrief(session: Session, row: DebriefRow, cause: str | None = None) -
     erased = Erased(
         debriefs=1, messages=len(row.messages),
         drafts=session.scalar(select(func.count()).where(DraftRow.debrief_id == row.id)) or 0,
+        # Deleted by their foreign key's cascade with the debrief; counted here.
+        webhook_events=session.scalar(select(func.count()).where(OutboxEventRow.debrief_id == row.id)) or 0,
     )
     debrief_id, recruiter_id = row.id, row.recruiter_id
     session.delete(row)
@@ -149,6 +159,7 @@ class Erasure:
                     erased.held += 1
                 else:
                     erased.add(erase_debrief(s, row, "candidate"))
+            erased.webhook_events += _erase_events_naming(s, recruiter_id, name)
         self._store.forget_erased()
         if self._server_log is not None:
             erased.server_log_lines = scrub_log(self._server_log, [name])
@@ -218,6 +229,29 @@ class Erasure:
                 audit.append(s, debrief_id, recruiter_id, "legal_hold.released",
                              details={"reason": reason} if reason else None)
             return LegalHold(debrief_id, False)
+
+
+def _erase_events_naming(session: Session, recruiter_id: str, name: str) -> int:
+    """The recruiter's webhook events whose payload names the candidate (a draft about them attached to
+    another debrief, say), read as JSON so escaped text matches too."""
+    needle = _normal(name)
+    gone = 0
+    for event in session.scalars(select(OutboxEventRow).where(OutboxEventRow.recruiter_id == recruiter_id)):
+        if any(needle in _normal(text) for text in _strings(json.loads(event.body))):
+            session.delete(event)
+            gone += 1
+    return gone
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _held(session: Session, debrief_ids: list[str]) -> set[str]:

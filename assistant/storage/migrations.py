@@ -16,7 +16,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from assistant.storage.ats_rows import AtsLinkRow
 from assistant.storage.store import Base, add_missing_columns
+
+# The hand-off's tables are defined in a module of their own; importing it registers them with Base.
+assert AtsLinkRow.__table__ is not None
 
 # Any fixed number, the same in every process: the key of the PostgreSQL advisory lock held while the
 # schema is migrated. Workers starting at the same moment would otherwise each find the tables missing and

@@ -324,6 +324,8 @@ class Store:
         from assistant.storage.migrations import migrate
 
         self.engine = make_engine(url)
+        # An in-memory SQLite database is one connection shared by every thread: work must stay on one.
+        self.in_memory = isinstance(self.engine.pool, StaticPool)
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 

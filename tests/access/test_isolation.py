@@ -46,6 +46,12 @@ class Alice:
                            headers=auth).status_code == 503
         model.fail_with = None
         self.ids = [self.done_id, self.pending_id]
+        # A webhook endpoint and an ATS link, so the approval below queues a delivery and an ATS note.
+        self.endpoint_id = client.post("/webhooks", json={"url": "https://hooks.example.com/alice",
+                                                          "description": MARKER}, headers=auth).json()["id"]
+        linked = client.put(f"/debriefs/{self.done_id}/ats-link", json={"ats": "greenhouse", "candidate_id": "7731"},
+                            headers=auth)
+        assert linked.status_code == 200, linked.text
         # A draft (approved, so export has something to give) and an interview holding her debrief.
         model.script = [f"Subject: Next steps\n\nHi,\n\n{MARKER} mentored {MARKER}.\n\nBest regards"]
         model._iterator = None
@@ -60,6 +66,12 @@ class Alice:
         self.interview_id = interview.json()["id"]
         assert client.post(f"/interviews/{self.interview_id}/debriefs", json={"debrief_id": self.done_id},
                            headers=auth).status_code == 200
+        client.put(f"/interviews/{self.interview_id}/ats-link", json={"ats": "greenhouse", "candidate_id": "7731"},
+                   headers=auth)
+        [delivery] = client.get(f"/webhooks/{self.endpoint_id}/deliveries", headers=auth).json()
+        self.delivery_id = delivery["id"]
+        [note] = client.get(f"/debriefs/{self.done_id}/ats-notes", headers=auth).json()
+        self.note_id = note["id"]
 
     def still_intact(self, client: TestClient) -> None:
         for debrief_id in self.ids:
@@ -70,6 +82,11 @@ class Alice:
         draft = client.get(f"/debriefs/{self.done_id}/drafts/{self.draft_id}", headers=self.auth).json()
         assert draft["status"] == "approved" and draft["versions"] == 1
         assert client.get(f"/debriefs/{self.done_id}/audit", headers=self.auth).json()["intact"]
+        assert client.get(f"/webhooks/{self.endpoint_id}", headers=self.auth).json()["description"] == MARKER
+        assert client.get(f"/debriefs/{self.done_id}/ats-link", headers=self.auth).json()["candidate_id"] == "7731"
+        assert client.get(f"/interviews/{self.interview_id}/ats-link", headers=self.auth).json() is not None
+        [note] = client.get(f"/debriefs/{self.done_id}/ats-notes", headers=self.auth).json()
+        assert note["state"] == "queued" and note["attempts"] == 0
 
 
 Probe = Callable[[TestClient, dict[str, str], Alice], list[httpx.Response]]
@@ -165,6 +182,46 @@ def _own_interviews(client: TestClient, bob: dict[str, str], alice: Alice) -> li
     return [created, listed]
 
 
+def _own_endpoints(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    created = client.post("/webhooks", json={"url": "https://hooks.example.com/bob"}, headers=bob)
+    listed = client.get("/webhooks", headers=bob)
+    assert created.status_code == 201 and alice.endpoint_id not in {e["id"] for e in listed.json()}
+    return [created, listed]
+
+
+def _endpoint(method: str, suffix: str) -> Probe:
+    def probe(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+        answer = client.request(method, f"/webhooks/{alice.endpoint_id}{suffix}", headers=bob)
+        assert answer.status_code == 404, (method, suffix, answer.status_code, answer.text)
+        return [answer]
+    return probe
+
+
+def _replay(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    """Alice's delivery, under her endpoint and under one of Bob's own."""
+    own = client.post("/webhooks", json={"url": "https://hooks.example.com/bob"}, headers=bob).json()["id"]
+    answers = [client.post(f"/webhooks/{endpoint}/deliveries/{alice.delivery_id}/replay", headers=bob)
+               for endpoint in (alice.endpoint_id, own)]
+    assert [a.status_code for a in answers] == [404, 404], [a.text for a in answers]
+    return answers
+
+
+def _retry_note(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    own = client.post("/debriefs", json={"kind": "candidate"}, headers=bob).json()["id"]
+    answers = [client.post(f"/debriefs/{debrief_id}/ats-notes/{alice.note_id}/retry", headers=bob)
+               for debrief_id in (alice.done_id, own)]
+    assert [a.status_code for a in answers] == [404, 404], [a.text for a in answers]
+    return answers
+
+
+def _own_export(client: TestClient, bob: dict[str, str], alice: Alice) -> list[httpx.Response]:
+    answers = [client.get("/exports/debriefs", params={"format": fmt}, headers=bob) for fmt in ("csv", "jsonl")]
+    assert all(a.status_code == 200 for a in answers)
+    assert not any(debrief_id in a.text for a in answers for debrief_id in alice.ids)
+    return answers
+
+
+LINK = {"ats": "greenhouse", "candidate_id": "1"}
 PAGE = {"Accept": "text/html"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -260,6 +317,21 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/interviews/{interview_id}/reconciliation"): _interview("/reconciliation"),
     ("POST", "/interviews/{interview_id}/debriefs"): _attach,
     ("GET", "/health"): _get("/health"),
+    ("POST", "/webhooks"): _own_endpoints,
+    ("GET", "/webhooks"): _own_endpoints,
+    ("GET", "/webhooks/{endpoint_id}"): _endpoint("GET", ""),
+    ("DELETE", "/webhooks/{endpoint_id}"): _endpoint("DELETE", ""),
+    ("GET", "/webhooks/{endpoint_id}/deliveries"): _endpoint("GET", "/deliveries"),
+    ("POST", "/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay"): _replay,
+    ("GET", "/debriefs/{debrief_id}/ats-link"): _each_id("GET", "/ats-link"),
+    ("PUT", "/debriefs/{debrief_id}/ats-link"): _each_id("PUT", "/ats-link", json=LINK),
+    ("DELETE", "/debriefs/{debrief_id}/ats-link"): _each_id("DELETE", "/ats-link"),
+    ("GET", "/interviews/{interview_id}/ats-link"): _interview("/ats-link"),
+    ("PUT", "/interviews/{interview_id}/ats-link"): _interview("/ats-link", "PUT", json=LINK),
+    ("DELETE", "/interviews/{interview_id}/ats-link"): _interview("/ats-link", "DELETE"),
+    ("GET", "/debriefs/{debrief_id}/ats-notes"): _each_id("GET", "/ats-notes"),
+    ("POST", "/debriefs/{debrief_id}/ats-notes/{note_id}/retry"): _retry_note,
+    ("GET", "/exports/debriefs"): _own_export,
     ("GET", "/static/{path}"): _get("/static/app.js"),
     **{route: _web_home for route in (("GET", "/"), ("POST", "/app/debriefs"), ("GET", "/signin"),
                                       ("POST", "/signin"), ("POST", "/signout"))},
@@ -274,6 +346,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/app/debriefs/{debrief_id}/corrections"): _page(
         "POST", "/corrections", field="candidate_interest", value="1"),
     ("POST", "/app/debriefs/{debrief_id}/drafts"): _page("POST", "/drafts", type="client_follow_up"),
+    ("POST", "/app/debriefs/{debrief_id}/ats-link"): _page("POST", "/ats-link", ats="greenhouse", candidate_id="1"),
     ("GET", "/app/debriefs/{debrief_id}/drafts/{draft_id}"): _page("GET", "", draft=True),
     ("GET", "/app/debriefs/{debrief_id}/drafts/{draft_id}/export"): _page("GET", "/export", draft=True),
     ("POST", "/app/debriefs/{debrief_id}/drafts/{draft_id}/edit"): _page("POST", "/edit", draft=True, text="x"),

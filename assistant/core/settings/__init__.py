@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.core.settings.ats import AtsSettings
 from assistant.core.settings.data import ContentSettings, PlaybookSettings, PrivacySettings, StorageSettings
 from assistant.core.settings.debriefs import ConversationSettings, DraftingSettings, RefinementSettings
 from assistant.core.settings.group import SettingsGroup
@@ -11,6 +12,7 @@ from assistant.core.settings.whole import Settings, get_settings
 
 __all__ = [
     "AccessSettings",
+    "AtsSettings",
     "ContentSettings",
     "ConversationSettings",
     "DraftingSettings",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from assistant.core.settings.ats import AtsSettings
 from assistant.core.settings.data import ContentSettings, PlaybookSettings, PrivacySettings, StorageSettings
 from assistant.core.settings.debriefs import ConversationSettings, DraftingSettings, RefinementSettings
 from assistant.core.settings.group import SettingsGroup
@@ -92,6 +93,13 @@ class Settings(BaseModel):
         description=(
             "`debrief eval --suite drafts`: a second OpenAI-compatible model that scores drafts on a rubric. "
             "Unset: no judge (a judge on the same small model mostly measures itself)."
+        ),
+    )
+    ats: AtsSettings = Field(
+        default_factory=AtsSettings, title="Sending to your ATS",
+        description=(
+            "Webhook delivery (the outbox worker, its retries) and the Greenhouse, Lever and Ashby connectors' "
+            "credentials."
         ),
     )
 
