@@ -43,7 +43,8 @@ LEASE_S = 3.0
 def _env(settings: Settings) -> dict[str, str]:
     return {
         **os.environ,
-        "DEBRIEF_DATA_DIR": str(settings.storage.data_dir), "DEBRIEF_DATABASE_URL": settings.storage.resolved_database_url,
+        "DEBRIEF_DATA_DIR": str(settings.storage.data_dir),
+        "DEBRIEF_DATABASE_URL": settings.storage.resolved_database_url,
         "DEBRIEF_API_KEYS": "", "DEBRIEF_CREATE_DEV_KEY": "false", "DEBRIEF_EMBEDDER": "hash",
         "DEBRIEF_PLAYBOOK_AUTO_INGEST": "false", "DEBRIEF_ATS_ALLOW_PRIVATE_URLS": "true",
         "DEBRIEF_ATS_LEASE_S": str(LEASE_S), "DEBRIEF_ATS_RETRY_SCHEDULE_S": "[0.001]",

@@ -73,7 +73,8 @@ def test_the_command_line_exports_one_recruiters_debriefs(
     tmp_path: Path,
 ) -> None:
     first, second = _two_debriefs(client, auth, model)
-    env = {**os.environ, "DEBRIEF_DATABASE_URL": settings.storage.resolved_database_url, "DEBRIEF_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "DEBRIEF_DATABASE_URL": settings.storage.resolved_database_url,
+           "DEBRIEF_DATA_DIR": str(tmp_path)}
     out = tmp_path / "debriefs.csv"
     done = subprocess.run([sys.executable, "-m", "cli.main", "export", "--recruiter", "dev", "--format", "csv",
                            "--output", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

@@ -26,10 +26,12 @@ def main(argv: list[str]) -> None:
         service.drafts.approve(Recruiter(argv[1], "crash"), argv[2], argv[3], "reviewed by hand before sending")
         print("approved", flush=True)
     elif argv[0] == "claim":
-        service = Service(settings, model=ScriptedChatModel(script=[]), store=Store(settings.storage.resolved_database_url))
+        service = Service(settings, model=ScriptedChatModel(script=[]),
+                          store=Store(settings.storage.resolved_database_url))
         print(f"claimed {len(service.courier.webhooks.claim())}", flush=True)
     elif argv[0] == "send":
-        service = Service(settings, model=ScriptedChatModel(script=[]), store=Store(settings.storage.resolved_database_url))
+        service = Service(settings, model=ScriptedChatModel(script=[]),
+                          store=Store(settings.storage.resolved_database_url))
         print("sending", flush=True)
         service.courier.deliver_once()
         print("sent", flush=True)

@@ -74,6 +74,23 @@ DEPLOYED = {
     "DEBRIEF_JUDGE_BASE_URL": "judge.base_url",
     "DEBRIEF_JUDGE_MODEL": "judge.model",
     "DEBRIEF_JUDGE_API_KEY": "judge.api_key",
+    "DEBRIEF_ATS_DELIVER_IN_BACKGROUND": "ats.deliver_in_background",
+    "DEBRIEF_ATS_POLL_INTERVAL_S": "ats.poll_interval_s",
+    "DEBRIEF_ATS_RETRY_SCHEDULE_S": "ats.retry_schedule_s",
+    "DEBRIEF_ATS_LEASE_S": "ats.lease_s",
+    "DEBRIEF_ATS_REQUEST_TIMEOUT_S": "ats.request_timeout_s",
+    "DEBRIEF_ATS_BATCH_SIZE": "ats.batch_size",
+    "DEBRIEF_ATS_SENDERS": "ats.senders",
+    "DEBRIEF_ATS_ALLOW_PRIVATE_URLS": "ats.allow_private_urls",
+    "DEBRIEF_ATS_GREENHOUSE_API_KEY": "ats.greenhouse_api_key",
+    "DEBRIEF_ATS_GREENHOUSE_ON_BEHALF_OF": "ats.greenhouse_on_behalf_of",
+    "DEBRIEF_ATS_GREENHOUSE_BASE_URL": "ats.greenhouse_base_url",
+    "DEBRIEF_ATS_GREENHOUSE_VISIBILITY": "ats.greenhouse_visibility",
+    "DEBRIEF_ATS_LEVER_API_KEY": "ats.lever_api_key",
+    "DEBRIEF_ATS_LEVER_PERFORM_AS": "ats.lever_perform_as",
+    "DEBRIEF_ATS_LEVER_BASE_URL": "ats.lever_base_url",
+    "DEBRIEF_ATS_ASHBY_API_KEY": "ats.ashby_api_key",
+    "DEBRIEF_ATS_ASHBY_BASE_URL": "ats.ashby_base_url",
 }
 
 
@@ -111,6 +128,8 @@ def _probe(variable: str, field: FieldInfo) -> tuple[str, Any]:
         return str((default or 2) + 1), (default or 2) + 1
     if kind is float:
         return str(default / 2), default / 2
+    if get_origin(kind) is list:
+        return "[7, 70]", [7.0, 70.0]
     if kind is Path:
         return f"/srv/probe/{variable.lower()}", Path(f"/srv/probe/{variable.lower()}")
     assert kind in (str, SecretStr), f"{variable}: no probe for {kind}"
