@@ -36,6 +36,7 @@ class Service:
         self._model = model
         self._runtime: ModelRuntime | None = None
         self._debriefs: Debriefs | None = None
+        self._guidance: PlaybookGuidance | None = None
         self._drafts: Drafts | None = None
         self.refiner: BackgroundRefiner | None = None
         self._playbook = playbook
@@ -61,13 +62,14 @@ class Service:
         extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact)
         if self._runtime and self._runtime.server and self.settings.embedded_warm_up:
             threading.Thread(target=_warm_up, args=(extractor,), daemon=True, name="warm-up").start()
+        self._guidance = PlaybookGuidance(
+            self.playbook, self.settings.guidance_per_turn, self.settings.guidance_min_similarity
+        )
         self._debriefs = Debriefs(
             self.store, extractor, self.settings.flows_dir,
             max_message_chars=self.settings.max_message_chars,
             history_block_turns=self.settings.history_block_turns,
-            guidance=PlaybookGuidance(
-                self.playbook, self.settings.guidance_per_turn, self.settings.guidance_min_similarity
-            ),
+            guidance=self._guidance,
             rereader=Rereader(self._model, self.prompts, breaker=breaker, redact=redact),
             names_in_turns=s.names_in_turns,
         )
@@ -129,6 +131,8 @@ class Service:
         return Interviews(self.store, self.debriefs)
 
     def stop(self) -> None:
+        if self._guidance:
+            self._guidance.close()
         if self._runtime:
             self._runtime.stop()
         self.store.engine.dispose()
