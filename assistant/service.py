@@ -40,6 +40,7 @@ class Service:
         self._runtime: ModelRuntime | None = None
         self._breaker: Breaker | None = None
         self._debriefs: Debriefs | None = None
+        self._guidance: PlaybookGuidance | None = None
         self._drafts: Drafts | None = None
         self.refiner: BackgroundRefiner | None = None
         self._playbook = playbook
@@ -77,13 +78,14 @@ class Service:
             if runtime.supervisor:
                 # A restarted server has an empty prompt cache: read both sides' instructions again.
                 runtime.supervisor.on_restart = warm_up
+        self._guidance = PlaybookGuidance(
+            self.playbook, s.playbook.guidance_per_turn, s.playbook.guidance_min_similarity
+        )
         self._debriefs = Debriefs(
-            self.store, extractor, self.settings.content.flows_dir,
-            max_message_chars=self.settings.limits.max_message_chars,
-            history_block_turns=self.settings.conversation.history_block_turns,
-            guidance=PlaybookGuidance(
-                self.playbook, self.settings.playbook.guidance_per_turn, self.settings.playbook.guidance_min_similarity
-            ),
+            self.store, extractor, s.content.flows_dir,
+            max_message_chars=s.limits.max_message_chars,
+            history_block_turns=s.conversation.history_block_turns,
+            guidance=self._guidance,
             rereader=Rereader(self._model, self.prompts, breaker=breaker, redact=redact),
             names_in_turns=s.conversation.names_in_turns,
         )
@@ -179,6 +181,8 @@ class Service:
 
     def stop(self) -> None:
         self.courier.stop()
+        if self._guidance:
+            self._guidance.close()
         if self._runtime:
             self._runtime.stop()
         self.store.engine.dispose()

@@ -15,6 +15,7 @@ Pin it to the cores a deployment gives it, e.g. `taskset -c 0,1`.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -27,13 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.core import get_settings  # noqa: E402
-from assistant.playbook import (  # noqa: E402  # noqa: E402  # noqa: E402  # noqa: E402
+from assistant.playbook import (  # noqa: E402
     PLAYBOOK,
     HashingEmbedder,
     PassageIndex,
     Playbook,
     discover,
-    ingest,  # noqa: E402
+    ingest,
     make_embedder,
     open_client,
     read_entry,
@@ -117,7 +118,7 @@ def main() -> int:
         started = time.perf_counter()
         large.search("warm up", 5, [PLAYBOOK])  # the first search reads every passage for word matching
         corpus_s = time.perf_counter() - started
-        search_ms, embed_ms, dense_ms = [], [], []
+        search_ms, embed_ms, dense_ms, rest_ms = [], [], [], []
         for number in range(args.queries):
             question = questions[number % len(questions)] + f" ({number})"
             started = time.perf_counter()
@@ -127,6 +128,9 @@ def main() -> int:
             dense_ms.append(1000 * (time.perf_counter() - embedded))
             embed_ms.append(1000 * (embedded - started))
             assert len(hits) == 5
+            started = time.perf_counter()
+            assert len(large.advise(question, 5, [PLAYBOOK], vector=vector)) == 5
+            rest_ms.append(1000 * (time.perf_counter() - started))
             started = time.perf_counter()
             found = large.search(question, 5, [PLAYBOOK])
             search_ms.append(1000 * (time.perf_counter() - started))
@@ -140,11 +144,14 @@ def main() -> int:
     print(f"  parts measured apart: query embedding p50 {statistics.median(embed_ms):.1f} ms, "
           f"p95 {percentile(embed_ms, 0.95):.1f} ms; Chroma top 5 p50 {statistics.median(dense_ms):.1f} ms, "
           f"p95 {percentile(dense_ms, 0.95):.1f} ms")
+    print(f"  the search with the query's vector given (everything but the embedding): "
+          f"p50 {statistics.median(rest_ms):.1f} ms, p95 {percentile(rest_ms, 0.95):.1f} ms")
     print(f"  first search, reading {first.added} passages into the word index: {corpus_s:.2f} s (once per process)")
     print(f"no-change re-ingest of {first.added} passages: {min(reingests):.2f} s "
           f"(best of 3; runs {', '.join(f'{s:.2f}' for s in reingests)} s)")
     print(f"no-change re-ingest of knowledge/ ({playbook.added} passages, {settings.playbook.embedder}): "
           f"{1000 * playbook_reingest:.0f} ms")
+    print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
     return 0
 
 

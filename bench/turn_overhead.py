@@ -2,7 +2,11 @@
 FastAPI echo endpoint, both served by uvicorn on loopback in the same run, 50 sessions at once.
 Then, on one growing conversation: model calls and prompt tokens per turn.
 
-    .venv/bin/python bench/turn_overhead.py [--sessions 50] [--turns 8]
+    .venv/bin/python bench/turn_overhead.py [--sessions 50] [--turns 8] [--distinct]
+
+By default every session sends the same eight messages, so the playbook guidance embeds each of them
+once and serves the other sessions from the vectors it keeps. `--distinct` ends each session's messages
+with its own number, so every turn embeds a message no other turn sent, as recruiters' own words would.
 """
 # ruff: noqa: E402 - the checkout goes on sys.path before its packages are imported
 
@@ -69,31 +73,42 @@ class Served:
             self.process.wait(timeout=10)
 
 
-async def _debrief_session(client: httpx.AsyncClient, key: str, turns: int, times: list[float]) -> None:
+def _note(turn: int, session: int | None) -> str:
+    """The turn's message; with a session number, one that no other session sends."""
+    text = NOTES[turn % len(NOTES)]
+    return text if session is None else f"{text} (recruiter {session})"
+
+
+async def _debrief_session(
+    client: httpx.AsyncClient, key: str, turns: int, times: list[float], session: int | None = None
+) -> None:
     headers = {"Authorization": f"Bearer {key}"}
     opened = (await client.post("/debriefs", json={"kind": "candidate"}, headers=headers)).json()
     for turn in range(turns):
         started = time.perf_counter()
         response = await client.post(
-            f"/debriefs/{opened['id']}/messages", json={"text": NOTES[turn % len(NOTES)]}, headers=headers
+            f"/debriefs/{opened['id']}/messages", json={"text": _note(turn, session)}, headers=headers
         )
         times.append(time.perf_counter() - started)
         response.raise_for_status()
 
 
-async def _echo_session(client: httpx.AsyncClient, turns: int, times: list[float]) -> None:
+async def _echo_session(
+    client: httpx.AsyncClient, turns: int, times: list[float], session: int | None = None
+) -> None:
     for turn in range(turns):
         started = time.perf_counter()
-        response = await client.post("/echo", json={"text": NOTES[turn % len(NOTES)]})
+        response = await client.post("/echo", json={"text": _note(turn, session)})
         times.append(time.perf_counter() - started)
         response.raise_for_status()
 
 
 async def _load(base: str, sessions: int, coroutine: Any) -> list[float]:
+    """`coroutine(client, times, session number)` run once per session, all at once."""
     times: list[float] = []
     limits = httpx.Limits(max_connections=sessions)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        await asyncio.gather(*(coroutine(client, times) for _ in range(sessions)))
+        await asyncio.gather(*(coroutine(client, times, number) for number in range(sessions)))
     return times
 
 
@@ -120,7 +135,7 @@ def _token_counter() -> tuple[Any, str]:
     return (lambda text: len(text) // 4), "estimate: characters / 4"
 
 
-def overhead(sessions: int, turns: int) -> None:
+def overhead(sessions: int, turns: int, distinct: bool = False) -> None:
     key = new_key()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -131,15 +146,23 @@ def overhead(sessions: int, turns: int) -> None:
         }
         with Served("debrief_app", env) as debrief_url, Served("echo_app", env) as echo_url:
             # Warm both servers so connection set-up and first imports do not count.
-            asyncio.run(_load(echo_url, 2, lambda c, t: _echo_session(c, 2, t)))
-            asyncio.run(_load(debrief_url, 2, lambda c, t: _debrief_session(c, key, 1, t)))
-            debrief_times = asyncio.run(_load(debrief_url, sessions, lambda c, t: _debrief_session(c, key, turns, t)))
-            echo_times = asyncio.run(_load(echo_url, sessions, lambda c, t: _echo_session(c, turns, t)))
-    print(f"\nPer-turn latency with an instant stub model, {sessions} concurrent sessions x {turns} turns")
+            asyncio.run(_load(echo_url, 2, lambda c, t, n: _echo_session(c, 2, t)))
+            asyncio.run(_load(debrief_url, 2, lambda c, t, n: _debrief_session(c, key, 1, t)))
+            debrief_times = asyncio.run(_load(
+                debrief_url, sessions, lambda c, t, n: _debrief_session(c, key, turns, t, n if distinct else None)
+            ))
+            echo_times = asyncio.run(_load(
+                echo_url, sessions, lambda c, t, n: _echo_session(c, turns, t, n if distinct else None)
+            ))
+    messages = "each session its own messages" if distinct else "every session the same messages"
+    print(f"\nPer-turn latency with an instant stub model, {sessions} concurrent sessions x {turns} turns "
+          f"({messages})")
     print(f"{'endpoint':34s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s}")
     for name, times in (("POST /debriefs/{id}/messages", debrief_times), ("bare FastAPI echo", echo_times)):
         print(f"{name:34s} {len(times):8d} {_pct(times, 0.5) * 1000:8.1f} {_pct(times, 0.95) * 1000:8.1f}")
-    print(f"ratio of medians (debrief / echo): {_pct(debrief_times, 0.5) / _pct(echo_times, 0.5):.1f}x")
+    print(f"ratio of medians (debrief / echo): {_pct(debrief_times, 0.5) / _pct(echo_times, 0.5):.1f}x, "
+          f"of p95: {_pct(debrief_times, 0.95) / _pct(echo_times, 0.95):.1f}x")
+    print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 def growth(turns: int) -> None:
@@ -178,8 +201,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--turns", type=int, default=8)
     parser.add_argument("--growth-turns", type=int, default=16)
+    parser.add_argument("--distinct", action="store_true", help="each session sends messages of its own")
     args = parser.parse_args()
-    overhead(args.sessions, args.turns)
+    overhead(args.sessions, args.turns, args.distinct)
     growth(args.growth_turns)
 
 

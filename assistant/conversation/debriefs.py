@@ -232,6 +232,9 @@ class Debriefs:
                 )
                 row.version += 1
             emit(("accepted", {"debrief_id": debrief_id}))
+            if self._guidance:
+                # The message is all its embedding needs: made while the model reads it.
+                self._guidance.prepare(text)
             outcome = self._run_turn(recruiter_id, debrief_id, stream, emit)
         self._turn_done(recruiter_id, debrief_id, outcome)
         return outcome

@@ -115,6 +115,8 @@ class OnnxEmbedder:
         self.dimension = model.dimension
         self._threads = threads
         self._model_file = model_file
+        # Once loaded, kept here: finding the model file and the shared lock are not a query's cost.
+        self._ready: _Loaded | None = None
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
@@ -134,12 +136,15 @@ class OnnxEmbedder:
         return (output / np.clip(norms, 1e-12, None)).astype(float).tolist()  # type: ignore[no-any-return]
 
     def _loaded(self) -> _Loaded:
+        if self._ready is not None:
+            return self._ready
         path = self._model_file or model_file(self.model)
         with _LOADING:
             key = (path, self._threads)
             if key not in _LOADED:
                 _LOADED[key] = self._load(path)
-            return _LOADED[key]
+            self._ready = _LOADED[key]
+            return self._ready
 
     def _load(self, path: Path) -> _Loaded:
         # Checked before anything is parsed: a bad install fails with a clear message, not a protobuf error.

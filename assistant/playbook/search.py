@@ -11,6 +11,7 @@ Retrieved text is data for the recruiter to read; it is never put into a prompt.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from assistant.playbook.conditions import Condition, describe, is_broad, load_co
 from assistant.playbook.embedding import Embedder, make_embedder
 from assistant.playbook.ingest import IngestReport, Progress, ingest
 from assistant.playbook.lexical import LexicalIndex
+from assistant.playbook.query_vectors import QueryVectors
 from assistant.playbook.retrieval import DEPTH, Fusion
 
 PLAYBOOK = "playbook"
@@ -32,6 +34,10 @@ COLLECTIONS = (PLAYBOOK, DOCUMENTS)
 MAX_QUERY_CHARS = 2000
 # Passages of one entry shown before the next entry's: the recruiter sees several pieces of advice.
 PASSAGES_PER_ENTRY = 2
+# Seconds a collection read into memory is used without asking Chroma whether its size changed (a
+# question that costs about as much as the rest of a search). This process's own ingests are seen at
+# once; another process's (`debrief ingest` beside a running service) within this time.
+RECHECK_S = 2.0
 _SEP = "\x1f"
 
 
@@ -85,9 +91,9 @@ class Advice:
 @dataclass
 class _Corpus:
     """Every passage of one collection with its vector, read from Chroma into memory: rebuilt when the
-    collection's size changes or this process writes to it. A search is then a matrix product and a few
-    vector additions, with no store round trip but the size check; a playbook of 10,000 passages is
-    15 MB of vectors."""
+    collection's size changes (checked at most every RECHECK_S) or this process writes to it. A search
+    is then a matrix product and a few vector additions, with no store round trip; a playbook of
+    10,000 passages is 15 MB of vectors."""
 
     count: int
     ids: list[str]
@@ -98,21 +104,42 @@ class _Corpus:
     vectors: Any
     lexical: LexicalIndex
     conditional: list[ConditionalEntry]
+    # When the collection's size was last seen to be `count` (time.monotonic, or the Playbook's clock).
+    checked_at: float = 0.0
 
 
 class Playbook:
-    def __init__(self, connect: Callable[[], Any], embedder: Embedder, knowledge_dir: Path) -> None:
-        """`connect` returns a Chroma client; it is called once, when something is first read or written."""
+    def __init__(
+        self, connect: Callable[[], Any], embedder: Embedder, knowledge_dir: Path,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """`connect` returns a Chroma client; it is called once, when something is first read or written.
+        `clock` times how long a collection read into memory is trusted (RECHECK_S)."""
         self.embedder = embedder
         self.knowledge_dir = knowledge_dir
         self._connect = connect
         self._client: Any = None
         self._guard = threading.Lock()
+        # Held while a collection is read into memory, so concurrent first searches read it once.
+        self._reading = threading.Lock()
+        self._clock = clock
         self._indexes = {
             name: PassageIndex(self.client, f"debrief-{name}", embedder.name) for name in COLLECTIONS
         }
         self._corpora: dict[str, _Corpus] = {}
+        # Ingests this process has finished; a collection read while one ran is not kept.
+        self._writes = 0
         self.fusion = Fusion()
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    @embedder.setter
+    def embedder(self, embedder: Embedder) -> None:
+        # Query vectors are the embedder's: another embedder starts with none kept.
+        self._embedder = embedder
+        self._query_vectors = QueryVectors(lambda text: embedder.embed([text])[0])
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Playbook:
@@ -144,6 +171,7 @@ class Playbook:
         finally:
             with self._guard:
                 self._corpora.pop(target, None)
+                self._writes += 1
 
     def search(
         self, query: str, k: int = 5, collections: Iterable[str] = COLLECTIONS
@@ -165,7 +193,7 @@ class Playbook:
         is the query's embedding when the caller has one; `exclude` holds (collection, entry id) pairs
         not to offer."""
         query = self.checked_query(query)
-        vector = list(vector) if vector is not None else self.embedder.embed([query])[0]
+        wanted = np.asarray(vector if vector is not None else self._query_vectors.get(query), dtype=np.float32)
         skip = exclude or set()
         passages: dict[str, Passage] = {}
         dense: list[tuple[str, float]] = []
@@ -177,7 +205,10 @@ class Playbook:
             corpus = self._corpus(name)
             if corpus.count == 0:
                 continue
-            sims = corpus.vectors @ np.asarray(vector, dtype=np.float32)
+            # numpy's own loop, not OpenBLAS: a matrix-vector product is memory-bound, and OpenBLAS's
+            # threads, waiting for cores the chat model holds, made it 12 ms instead of 1.7 ms over
+            # 10,000 passages (docs/playbook.md, "Measured").
+            sims = np.einsum("ij,j->i", corpus.vectors, wanted)
             similarities[name] = sims
             top = np.argsort(-sims)[:DEPTH] if len(sims) <= DEPTH else np.argpartition(-sims, DEPTH - 1)[:DEPTH]
             rows = [int(r) for r in top]
@@ -221,7 +252,8 @@ class Playbook:
         return query
 
     def embed_query(self, query: str) -> list[float]:
-        return self.embedder.embed([self.checked_query(query)])[0]
+        """The query's vector; the same words asked again (up to spacing) are not embedded again."""
+        return self._query_vectors.get(self.checked_query(query))
 
     def _best_of_entry(self, collection: str, entry_id: str, similarities: dict[str, Any]) -> tuple[Passage, ...]:
         """An entry's two passages closest to the query, for an entry offered on its condition alone."""
@@ -234,11 +266,29 @@ class Playbook:
 
     def _corpus(self, collection: str) -> _Corpus:
         index = self.index(collection)
-        count = index.count()
         with self._guard:
             cached = self._corpora.get(collection)
-        if cached is not None and cached.count == count:
+        if cached is not None and self._clock() - cached.checked_at < RECHECK_S:
             return cached
+        with self._reading:
+            with self._guard:
+                latest = self._corpora.get(collection)
+                written = self._writes
+            if latest is not None and self._clock() - latest.checked_at < RECHECK_S:
+                return latest  # checked or read by another thread while this one waited
+            checked_at = self._clock()
+            count = index.count()
+            if latest is not None and latest.count == count:
+                latest.checked_at = checked_at
+                return latest
+            corpus = self._read(collection, index, checked_at)
+            with self._guard:
+                # Kept only when no ingest ran meanwhile: it may have read the collection half written.
+                if self._writes == written:
+                    self._corpora[collection] = corpus
+            return corpus
+
+    def _read(self, collection: str, index: PassageIndex, checked_at: float) -> _Corpus:
         documents: list[tuple[str, str]] = []
         conditional: dict[str, ConditionalEntry] = {}
         stored_passages, vectors = index.everything()
@@ -264,9 +314,8 @@ class Playbook:
             vectors=np.asarray(vectors, dtype=np.float32).reshape(len(documents), self.embedder.dimension),
             lexical=LexicalIndex(documents),
             conditional=list(conditional.values()),
+            checked_at=checked_at,
         )
-        with self._guard:
-            self._corpora[collection] = corpus
         return corpus
 
     def nearest(
@@ -286,7 +335,7 @@ class Playbook:
         return sorted(found, key=lambda p: p.similarity, reverse=True)[:k]
 
     def is_empty(self) -> bool:
-        return all(index.count() == 0 for index in self._indexes.values())
+        return all(self._corpus(name).count == 0 for name in COLLECTIONS)
 
     def conditional_entries(self, collections: Iterable[str] = COLLECTIONS) -> list[ConditionalEntry]:
         """Entries whose front matter says when they apply, with those conditions."""

@@ -1,6 +1,7 @@
 """Guidance in a debrief: the advice that applies to the record, cited, shown once, and never a prompt."""
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -8,11 +9,15 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.core.resources import knowledge_folder
+from assistant.core.schema import Record
 from assistant.core.settings import Settings
-from assistant.playbook.guidance import SIMILAR
+from assistant.playbook.guidance import SIMILAR, PlaybookGuidance
+from assistant.playbook.search import Playbook
 from assistant.service import Service
+from assistant.storage.store import Store
 from tests.conftest import make_service
 from tests.support.fakes import ScriptedChatModel, update
+from tests.support.playbook_fixtures import CountingEmbedder
 
 INJECTION = """---
 id: house-rules
@@ -184,3 +189,57 @@ def test_a_turn_goes_ahead_without_advice_when_the_playbook_is_down(
             assert response.status_code == 503 and "Chroma" in response.json()["detail"]
     finally:
         service.stop()
+
+
+def test_each_message_is_embedded_once_as_it_arrives(settings: Settings, model: ScriptedChatModel) -> None:
+    embedder = CountingEmbedder()
+    configured = settings.model_copy(update={"playbook_auto_ingest": True})
+    service = Service(configured, model=model, store=Store(configured.resolved_database_url),
+                      playbook=Playbook.from_settings(configured, embedder)).start()
+    try:
+        recruiter, debrief_id = _open(service)
+        embedder.texts.clear()
+        model.script = [[update("relationship_risk", "true", "not returning my calls")]]
+        messages = ["he is not returning my calls since the interview", "still nothing from him", "and a text"]
+        notes = [
+            n.entry_id for text in messages
+            for n in service.debriefs.post_message(recruiter, debrief_id, text).guidance
+        ]
+    finally:
+        service.stop()
+    # Each turn reads the messages before it as context, from the vectors kept from their own turns.
+    assert sorted(embedder.texts) == sorted(messages)
+    assert "client-gone-silent" in notes
+
+
+def test_a_message_still_waiting_to_be_embedded_ahead_is_embedded_by_its_turn(tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    class Held(CountingEmbedder):
+        """Holds the message it embeds ahead first, as a queue of other turns would."""
+
+        def embed(self, texts: Sequence[str]) -> list[list[float]]:
+            if texts == ["an earlier recruiter's message"]:
+                started.set()
+                release.wait(10)
+            return super().embed(texts)
+
+    embedder = Held()
+    settings = Settings(data_dir=tmp_path, embedder="hash")
+    playbook = Playbook.from_settings(settings, embedder)
+    playbook.ingest()
+    guidance = PlaybookGuidance(playbook)
+    try:
+        guidance.prepare("an earlier recruiter's message")
+        assert started.wait(10)
+        guidance.prepare("the client has gone silent on us")  # queued behind the held one
+        done = threading.Event()
+        threading.Thread(
+            target=lambda: (guidance(Record(kind="client"), ["the client has gone silent on us"], set()), done.set())
+        ).start()
+        # The turn does not wait for the queue: it embeds its own message while the other is still held.
+        assert done.wait(10)
+        assert embedder.texts.count("the client has gone silent on us") == 1
+    finally:
+        release.set()
+        guidance.close()

@@ -8,7 +8,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from assistant.core.errors import InvalidInput
 from assistant.playbook.embedding import HashingEmbedder
-from assistant.playbook.search import DOCUMENTS, PLAYBOOK, Playbook
+from assistant.playbook.search import DOCUMENTS, PLAYBOOK, RECHECK_S, Playbook
 from tests.support.playbook_fixtures import CountingEmbedder, write_entry
 
 SILENT = {"Spotting the silence": "The hiring manager stopped answering calls and emails after the interview.",
@@ -105,3 +105,41 @@ def test_a_different_embedder_rebuilds_the_collection(tmp_path: Path, folder: Pa
 def test_a_missing_path_is_a_clear_error(tmp_path: Path, folder: Path) -> None:
     with pytest.raises(InvalidInput, match="no such file"):
         _playbook(tmp_path, folder, HashingEmbedder()).ingest([tmp_path / "nope"])
+
+
+def test_an_ingest_here_is_searched_at_once_and_one_elsewhere_after_the_recheck(
+    tmp_path: Path, folder: Path
+) -> None:
+    now = [100.0]
+    here = Playbook(_playbook(tmp_path, folder, HashingEmbedder()).client, HashingEmbedder(), folder,
+                    clock=lambda: now[0])
+    here.ingest()
+    assert here.search("visa sponsorship", k=1, collections=[PLAYBOOK])  # the collection is read into memory
+    write_entry(folder, "visa.md", "visa-sponsorship", {"Sponsorship": "We sponsor skilled worker visas."})
+    here.ingest()
+    # This process's ingest replaces what it read: the new entry is found at once.
+    assert here.search("skilled worker visas", k=1)[0].citation.entry_id == "visa-sponsorship"
+
+    # Another process (another Playbook on the same store) ingests; this one trusts what it read for
+    # RECHECK_S, then sees the change.
+    elsewhere = Playbook(here.client, HashingEmbedder(), folder)
+    write_entry(folder, "relocation.md", "relocation", {"Moving": "Relocation packages are the client's call."})
+    elsewhere.ingest()
+    assert "relocation" not in {p.citation.entry_id for p in here.search("relocation packages", k=10)}
+    now[0] += RECHECK_S
+    assert here.search("relocation packages", k=1)[0].citation.entry_id == "relocation"
+
+
+def test_query_vectors_are_kept_per_embedder(tmp_path: Path, folder: Path) -> None:
+    embedder = CountingEmbedder()
+    playbook = _playbook(tmp_path, folder, embedder)
+    playbook.ingest()
+    embedder.texts.clear()
+    playbook.search("candidate react", k=1)
+    playbook.search("candidate  react", k=1)
+    playbook.advise("candidate react")
+    assert embedder.texts == ["candidate react"]  # one embedding for the three searches
+    other = CountingEmbedder()
+    playbook.embedder = other
+    playbook.search("candidate react", k=1)
+    assert other.texts == ["candidate react"]  # another embedder's vectors are not reused
