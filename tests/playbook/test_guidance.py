@@ -193,8 +193,8 @@ def test_a_turn_goes_ahead_without_advice_when_the_playbook_is_down(
 
 def test_each_message_is_embedded_once_as_it_arrives(settings: Settings, model: ScriptedChatModel) -> None:
     embedder = CountingEmbedder()
-    configured = settings.model_copy(update={"playbook_auto_ingest": True})
-    service = Service(configured, model=model, store=Store(configured.resolved_database_url),
+    configured = settings.overridden(playbook={"auto_ingest": True})
+    service = Service(configured, model=model, store=Store(configured.storage.resolved_database_url),
                       playbook=Playbook.from_settings(configured, embedder)).start()
     try:
         recruiter, debrief_id = _open(service)
@@ -225,7 +225,7 @@ def test_a_message_still_waiting_to_be_embedded_ahead_is_embedded_by_its_turn(tm
             return super().embed(texts)
 
     embedder = Held()
-    settings = Settings(data_dir=tmp_path, embedder="hash")
+    settings = Settings(storage={"data_dir": tmp_path}, playbook={"embedder": "hash"})
     playbook = Playbook.from_settings(settings, embedder)
     playbook.ingest()
     guidance = PlaybookGuidance(playbook)
