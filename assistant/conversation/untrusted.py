@@ -62,12 +62,18 @@ def _passage_end(text: str, at: int) -> int:
     return len(text) if paragraph < 0 else paragraph
 
 
+# Text a reader of the pasted email or page never sees: an HTML comment is shown to no person, so whatever
+# it says was written for a machine reading the source, and it is never a recruiter's evidence.
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+
+
 def untrusted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of `text` that carry instructions aimed at the assistant."""
+    """Character spans of `text` that carry instructions aimed at the assistant, or hidden text."""
+    found = [(_sentence_start(text, m.start()), _passage_end(text, m.start()))
+             for m in _MARKERS.finditer(text.translate(_LOOKALIKES))]
+    found += [m.span() for m in _HIDDEN.finditer(text)]
     spans: list[tuple[int, int]] = []
-    for match in _MARKERS.finditer(text.translate(_LOOKALIKES)):
-        start = _sentence_start(text, match.start())
-        end = _passage_end(text, match.start())
+    for start, end in sorted(found):
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
         else:
