@@ -106,10 +106,10 @@ class ModelSupervisor:
             self._set_outage(f"the model server stopped ({how}) and is restarting")
             self.restarts += 1
             MODEL_RESTARTS.inc()
+            tail = self.server.log_tail()
             log.error(
                 "the embedded model server stopped (%s); restarting it. Its last log lines:\n%s", how,
-                "\n".join(self.server.log_tail()),
-                extra={"exit_code": code, "server_log_tail": self.server.log_tail(), "pid": process.pid},
+                "\n".join(tail), extra={"exit_code": code, "server_log_tail": tail, "pid": process.pid},
             )
             if time.monotonic() - started >= _STABLE_S:
                 backoff = self._min_backoff_s
