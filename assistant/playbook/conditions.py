@@ -65,6 +65,53 @@ class Clause:
 
 
 Condition = tuple[Clause, ...]
+DESCRIPTIONS = {spec.parent or spec.name: spec.description for spec in FIELD_SPECS}
+
+
+def in_words(conditions: tuple[Condition, ...]) -> str:
+    """Conditions as the record's own field descriptions put them ("warning signs: wavering motivation,
+    ..."), not as field names: words that a search for the situation can meet. Several values of one
+    field are listed once ("why the interview failed: brief not qualified or client changed requirements")."""
+    # (words, values): a condition already in words, or a field's description and the values listed.
+    parts: list[tuple[str, list[str]]] = []
+    values: dict[str, list[str]] = {}
+    for condition in conditions:
+        [clause, *more] = condition
+        if more or clause.op != "eq" or isinstance(clause.value, bool):
+            parts.append((" and ".join(_clause_in_words(c) for c in condition), []))
+        elif clause.field in values:
+            values[clause.field].append(_value_in_words(clause.value))
+        else:
+            values[clause.field] = [_value_in_words(clause.value)]
+            parts.append((_about(clause.field), values[clause.field]))
+    return "; ".join(f"{words}: {_listed(listed)}" if listed else words for words, listed in parts)
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _about(field: str) -> str:
+    return DESCRIPTIONS.get(field, field.replace("_", " "))
+
+
+def _value_in_words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def _clause_in_words(clause: Clause) -> str:
+    if clause.op == "kind":
+        return f"a {clause.value} debrief"
+    about = _about(clause.field)
+    if clause.op == "has":
+        return about
+    if clause.op in ("max", "min"):
+        return f"{about}: {'at most' if clause.op == 'max' else 'at least'} {clause.value:g}"
+    if isinstance(clause.value, bool):
+        # Yes-or-no fields are described as "true when ..." or "whether ...": the rest is the situation.
+        situation = about.removeprefix("true when ").removeprefix("whether ")
+        return situation if clause.value else f"not {situation}"
+    return f"{about}: {_value_in_words(clause.value)}"
 
 
 def parse_conditions(raw: Any) -> tuple[Condition, ...]:

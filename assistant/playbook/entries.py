@@ -1,7 +1,10 @@
 """Playbook entries and a recruiter's own documents, read from disk and cut into passages by heading.
 
 A passage (a Chunk) is what gets embedded, retrieved and cited: one section under one heading, or a
-piece of it when a section is longer than the embedder reads.
+piece of it when a section is longer than the embedder reads. An entry with a `summary` in its front
+matter has one more passage, its situation: the title, the summary and the applies_when conditions in
+words. Sections say what to do, in the playbook's words; the situation says when, in the recruiter's,
+and a question about that situation finds the entry through it. It is searched, never shown.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import yaml
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
 from assistant.core import InvalidInput
-from assistant.playbook.conditions import Condition, dump_conditions, parse_conditions
+from assistant.playbook.conditions import Condition, dump_conditions, in_words, parse_conditions
 
 SUFFIXES = (".md", ".markdown", ".txt")
 HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
@@ -27,6 +30,9 @@ MAX_CHARS = 1000
 OVERLAP = 120
 # libyaml's loader when present: five times faster, which a no-change re-ingest of thousands of files feels.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The heading a situation passage is cited under, and the metadata flag that marks one.
+SITUATION = "When this applies"
+SITUATION_KEY = "situation"
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
@@ -41,6 +47,8 @@ class Entry:
     side: str = "both"
     tags: tuple[str, ...] = ()
     applies_when: tuple[Condition, ...] = ()
+    # When the entry helps, in the words a recruiter would use for the situation (front matter).
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ def read_entry(path: Path, root: Path | None = None) -> Entry:
         side=str(meta.get("side") or "both"),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
         applies_when=conditions,
+        summary=" ".join(str(meta.get("summary") or "").split()),
     )
 
 
@@ -128,7 +137,20 @@ def split_entry(entry: Entry) -> list[Chunk]:
                 id=chunk_id, text=part.strip(), entry_id=entry.id, title=entry.title, heading=heading,
                 file=entry.file, metadata=_metadata(entry, heading),
             ))
-    return [c for c in chunks if c.text]
+    chunks = [c for c in chunks if c.text]
+    if entry.summary:
+        chunks.append(_situation(entry))
+    return chunks
+
+
+def _situation(entry: Entry) -> Chunk:
+    conditions = in_words(entry.applies_when)
+    text = entry.summary + (f"\nIt applies when {conditions}." if conditions else "")
+    chunk_id = hashlib.sha1(f"{entry.file}\x1f{entry.id}\x1f{SITUATION_KEY}".encode()).hexdigest()[:20]
+    return Chunk(
+        id=chunk_id, text=text, entry_id=entry.id, title=entry.title, heading=SITUATION, file=entry.file,
+        metadata={**_metadata(entry, SITUATION), SITUATION_KEY: True},
+    )
 
 
 def read_chunks(paths: Iterable[Path]) -> Iterator[tuple[Entry, list[Chunk]]]:

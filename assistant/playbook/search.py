@@ -23,6 +23,7 @@ from assistant.core import InvalidInput, Record, Settings
 from assistant.playbook.chroma import PassageIndex, Stored, open_client
 from assistant.playbook.conditions import Condition, describe, is_broad, load_conditions, matching
 from assistant.playbook.embedding import Embedder, make_embedder
+from assistant.playbook.entries import SITUATION_KEY
 from assistant.playbook.ingest import IngestReport, Progress, ingest
 from assistant.playbook.lexical import LexicalIndex
 from assistant.playbook.query_vectors import QueryVectors
@@ -99,7 +100,10 @@ class _Corpus:
     ids: list[str]
     passages: list[Passage]
     row_of: dict[str, int]
+    # An entry's passages that can be shown: its sections, not its situation passage.
     rows_by_entry: dict[str, list[int]]
+    # Keys (collection and passage id) of the situation passages: searched, never shown.
+    situations: frozenset[str]
     # One unit-length row per passage, in the order of `passages`.
     vectors: Any
     lexical: LexicalIndex
@@ -201,6 +205,7 @@ class Playbook:
         bonus: dict[str, float] = {}
         conditions: dict[str, tuple[str, bool]] = {}
         similarities: dict[str, Any] = {}
+        hidden: set[str] = set()
         for name in collections:
             corpus = self._corpus(name)
             if corpus.count == 0:
@@ -219,6 +224,7 @@ class Playbook:
                 passages[_key(name, corpus.ids[row])] = replace(
                     corpus.passages[row], similarity=round(float(sims[row]), 4)
                 )
+            hidden |= corpus.situations
             if record is not None:
                 for conditional in corpus.conditional:
                     holding = matching(conditional.conditions, record)
@@ -235,7 +241,9 @@ class Playbook:
             # Past the limit, only the entries the record points to are still offered.
             if (name, entry_id) in skip or (len(found) >= entries and entry not in conditions):
                 continue
-            shown = tuple(passages[p.key] for p in ranked) or self._best_of_entry(name, entry_id, similarities)
+            shown = tuple(passages[p.key] for p in ranked if p.key not in hidden) or self._best_of_entry(
+                name, entry_id, similarities
+            )
             if not shown:
                 continue
             condition, broad = conditions.get(entry, (None, False))
@@ -256,7 +264,8 @@ class Playbook:
         return self._query_vectors.get(self.checked_query(query))
 
     def _best_of_entry(self, collection: str, entry_id: str, similarities: dict[str, Any]) -> tuple[Passage, ...]:
-        """An entry's two passages closest to the query, for an entry offered on its condition alone."""
+        """An entry's two sections closest to the query, for an entry offered on its condition or its
+        situation passage alone."""
         corpus = self._corpus(collection)
         sims = similarities.get(collection)
         if sims is None:
@@ -303,14 +312,19 @@ class Playbook:
                     collection, entry_id, str(meta.get("title", "")), load_conditions(rules)
                 )
         rows_by_entry: dict[str, list[int]] = {}
+        situations = set()
         for row, stored in enumerate(stored_passages):
-            rows_by_entry.setdefault(str(stored.metadata.get("entry_id", "")), []).append(row)
+            if stored.metadata.get(SITUATION_KEY):
+                situations.add(_key(collection, stored.id))
+            else:
+                rows_by_entry.setdefault(str(stored.metadata.get("entry_id", "")), []).append(row)
         corpus = _Corpus(
             count=len(documents),
             ids=[stored.id for stored in stored_passages],
             passages=[_passage(collection, stored) for stored in stored_passages],
             row_of={stored.id: row for row, stored in enumerate(stored_passages)},
             rows_by_entry=rows_by_entry,
+            situations=frozenset(situations),
             vectors=np.asarray(vectors, dtype=np.float32).reshape(len(documents), self.embedder.dimension),
             lexical=LexicalIndex(documents),
             conditional=list(conditional.values()),
@@ -331,6 +345,7 @@ class Playbook:
             _passage(name, stored)
             for name in collections
             for stored in self.index(name).query(vector, k, where)
+            if not stored.metadata.get(SITUATION_KEY)  # searched by advise, never shown
         ]
         return sorted(found, key=lambda p: p.similarity, reverse=True)[:k]
 

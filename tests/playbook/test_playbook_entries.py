@@ -7,8 +7,8 @@ import pytest
 from assistant.core.errors import InvalidInput
 from assistant.core.resources import knowledge_folder
 from assistant.core.schema import FieldValue, Record
-from assistant.playbook.conditions import matching, parse_conditions
-from assistant.playbook.entries import MAX_CHARS, discover, read_entry, split_entry
+from assistant.playbook.conditions import in_words, matching, parse_conditions
+from assistant.playbook.entries import MAX_CHARS, SITUATION, discover, read_entry, split_entry
 from tests.support.playbook_fixtures import write_entry
 
 KNOWLEDGE = knowledge_folder()
@@ -60,6 +60,41 @@ def test_a_plain_text_file_is_an_entry_named_after_the_file(tmp_path: Path) -> N
     assert entry.id == "our-offer-policy" and entry.applies_when == ()
     [chunk] = split_entry(entry)
     assert chunk.heading == "our-offer-policy" and "sign-off" in chunk.text
+
+
+def test_a_summary_becomes_the_entry_s_situation_passage_with_its_conditions_in_words(tmp_path: Path) -> None:
+    sections = {"Reopening contact": "Phone, then email, then a mutual contact."}
+    write_entry(tmp_path, "silent.md", "client-gone-silent", sections, "  - {relationship_risk: true}",
+                summary="The client stops replying after an interview.")
+    write_entry(tmp_path, "plain.md", "plain", sections, "  - {relationship_risk: true}")
+
+    *_, situation = split_entry(read_entry(tmp_path / "silent.md", tmp_path))
+    assert situation.heading == SITUATION and situation.metadata["situation"] is True
+    assert situation.text.startswith("The client stops replying after an interview.")
+    # The condition in the record's own words, not as the field name it is written with.
+    assert "the client is unresponsive or losing confidence in us" in situation.text
+    assert "relationship_risk" not in situation.text
+    # No summary, no situation passage: a recruiter's plain documents are cut as before.
+    assert [c.heading for c in split_entry(read_entry(tmp_path / "plain.md", tmp_path))] == ["Reopening contact"]
+
+
+def test_conditions_in_words_list_the_values_of_one_field_once() -> None:
+    conditions = parse_conditions([
+        {"failure_cause": "brief_not_qualified"}, {"failure_cause": "client_changed_requirements"},
+        {"kind": "candidate", "candidate_interest_max": 2}, {"competing_offers": False},
+    ])
+    assert in_words(conditions) == (
+        "why the interview failed, when it did: brief not qualified or client changed requirements; "
+        "a candidate debrief and the candidate's interest in the role, 1 (none) to 5 (very keen): at most 2; "
+        "not the candidate holds or expects other offers"
+    )
+
+
+def test_every_shipped_entry_says_in_a_summary_when_it_applies() -> None:
+    for path in discover([KNOWLEDGE]):
+        entry = read_entry(path, KNOWLEDGE)
+        assert entry.summary, f"{path.name} has no summary"
+        assert split_entry(entry)[-1].heading == SITUATION
 
 
 def test_conditions_any_mapping_may_hold_and_all_clauses_of_one_must() -> None:

@@ -8,6 +8,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from assistant.core.errors import InvalidInput
 from assistant.playbook.embedding import HashingEmbedder
+from assistant.playbook.entries import SITUATION
 from assistant.playbook.search import DOCUMENTS, PLAYBOOK, RECHECK_S, Playbook
 from tests.support.playbook_fixtures import CountingEmbedder, write_entry
 
@@ -143,3 +144,23 @@ def test_query_vectors_are_kept_per_embedder(tmp_path: Path, folder: Path) -> No
     playbook.embedder = other
     playbook.search("candidate react", k=1)
     assert other.texts == ["candidate react"]  # another embedder's vectors are not reused
+
+
+def test_an_entry_is_found_through_its_situation_and_shows_its_sections(tmp_path: Path, folder: Path) -> None:
+    # The question's words are in no section, only in the summary of the entry it is about; the other
+    # entry's sections share an everyday word ("client").
+    question = "the client ghosted us, not a word since Tuesday"
+    playbook = _playbook(tmp_path, folder, HashingEmbedder())
+    playbook.ingest()
+    assert playbook.advise(question, 1)[0].entry_id == "empathetic-rejection"
+
+    write_entry(folder, "silent.md", "client-gone-silent", SILENT, "  - {relationship_risk: true}",
+                summary="A client who has ghosted you and sent no word for days.")
+    report = playbook.ingest()
+    assert (report.added, report.updated, report.unchanged) == (1, 0, 4)  # the situation passage alone
+
+    [advice] = playbook.advise(question, 1)
+    assert advice.entry_id == "client-gone-silent"
+    # The situation passage is searched, never shown: the recruiter reads the entry's sections.
+    assert {p.citation.heading for p in advice.passages} <= set(SILENT)
+    assert all(SITUATION not in (p.citation.heading, p.text) for p in playbook.search(question, k=10))

@@ -18,8 +18,12 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
-def write_entry(folder: Path, name: str, entry_id: str, sections: dict[str, str], applies_when: str = "") -> Path:
+def write_entry(
+    folder: Path, name: str, entry_id: str, sections: dict[str, str], applies_when: str = "", summary: str = ""
+) -> Path:
     front = f"---\nid: {entry_id}\ntitle: {entry_id.replace('-', ' ').title()}\n"
+    if summary:
+        front += f"summary: {summary}\n"
     if applies_when:
         front += f"applies_when:\n{applies_when}\n"
     body = "".join(f"## {heading}\n{text}\n\n" for heading, text in sections.items())
