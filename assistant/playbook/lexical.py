@@ -22,7 +22,14 @@ now of off on once only or other our ours ourselves out over own same she should
 their theirs them themselves then there these they this those through to too under until up very was we
 were what when where which while who whom why will with would you your yours yourself yourselves
 """
-STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
+# Words of conversation rather than of topic: a question typed in chat is full of them ("I just really
+# need to get this sorted, ok?"), and the playbook's prose has its share, so they matched passages that
+# share nothing but the register.
+_FILLER = """
+actually anyway bit get getting got gonna just kind lot maybe ok okay pretty quite really sort still even
+also stuff thing things
+"""
+STOP_WORDS = frozenset(_STOP_WORD_LIST.split()) | frozenset(_FILLER.split())
 _WORD = re.compile(r"[a-z0-9]+")
 # Longest first, so "ings" is tried before "s".
 _SUFFIXES = ("ingly", "ings", "ing", "edly", "ies", "ied", "ed", "es", "ly", "s")
