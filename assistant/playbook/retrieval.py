@@ -9,7 +9,9 @@ The weights are the plain ones: equal weights and the usual K. A grid on the tun
 eval (with entry-level rankings besides) found settings up to 0.04 MRR better there, one or two of 44
 situations, and its best did worse on the held-apart half (README "The playbook"): on a set this small,
 tuning fits the set, not the task. Only the second-passage share was taken from that grid (0: rank
-fusion scores every passage, so a share rewards long entries with two weak passages).
+fusion scores every passage, so a share rewards long entries with two weak passages). Measured again
+once entries had situation passages (entries.py), 0 was still the best share on the tuning half, and
+fusing rankings of whole entries instead of passages did worse there (docs/playbook.md, "Measured").
 """
 
 from __future__ import annotations
