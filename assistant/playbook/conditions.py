@@ -71,7 +71,8 @@ DESCRIPTIONS = {spec.parent or spec.name: spec.description for spec in FIELD_SPE
 def in_words(conditions: tuple[Condition, ...]) -> str:
     """Conditions as the record's own field descriptions put them ("warning signs: wavering motivation,
     ..."), not as field names: words that a search for the situation can meet. Several values of one
-    field are listed once ("why the interview failed: brief not qualified or client changed requirements")."""
+    field are listed once ("why the interview failed, when it did: brief not qualified or client changed
+    requirements")."""
     # (words, values): a condition already in words, or a field's description and the values listed.
     parts: list[tuple[str, list[str]]] = []
     values: dict[str, list[str]] = {}

@@ -205,7 +205,8 @@ class Playbook:
         bonus: dict[str, float] = {}
         conditions: dict[str, tuple[str, bool]] = {}
         similarities: dict[str, Any] = {}
-        hidden: set[str] = set()
+        # Each collection's situation passages: they rank their entry but are not shown.
+        hidden: dict[str, frozenset[str]] = {}
         for name in collections:
             corpus = self._corpus(name)
             if corpus.count == 0:
@@ -224,7 +225,7 @@ class Playbook:
                 passages[_key(name, corpus.ids[row])] = replace(
                     corpus.passages[row], similarity=round(float(sims[row]), 4)
                 )
-            hidden |= corpus.situations
+            hidden[name] = corpus.situations
             if record is not None:
                 for conditional in corpus.conditional:
                     holding = matching(conditional.conditions, record)
@@ -241,7 +242,8 @@ class Playbook:
             # Past the limit, only the entries the record points to are still offered.
             if (name, entry_id) in skip or (len(found) >= entries and entry not in conditions):
                 continue
-            shown = tuple(passages[p.key] for p in ranked if p.key not in hidden) or self._best_of_entry(
+            unshown = hidden.get(name, frozenset())
+            shown = tuple(passages[p.key] for p in ranked if p.key not in unshown) or self._best_of_entry(
                 name, entry_id, similarities
             )
             if not shown:
