@@ -164,3 +164,5 @@ def test_an_entry_is_found_through_its_situation_and_shows_its_sections(tmp_path
     # The situation passage is searched, never shown: the recruiter reads the entry's sections.
     assert {p.citation.heading for p in advice.passages} <= set(SILENT)
     assert all(SITUATION not in (p.citation.heading, p.text) for p in playbook.search(question, k=10))
+    nearest = playbook.nearest(playbook.embed_query(question), k=10)
+    assert nearest and all(p.citation.heading != SITUATION for p in nearest)
