@@ -102,7 +102,7 @@ def _value_in_words(value: Any) -> str:
 
 def _clause_in_words(clause: Clause) -> str:
     if clause.op == "kind":
-        return f"a {clause.value} debrief"
+        return clause.describe()  # already in words: "a client debrief"
     about = _about(clause.field)
     if clause.op == "has":
         return about
