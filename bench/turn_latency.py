@@ -59,12 +59,20 @@ from assistant.core import (
     Side,
     specs_for,
 )
-from assistant.model import EmbeddedServer, Endpoint, ServerOptions, chat_model, ensure_model_file, model_package
+from assistant.model import (
+    EmbeddedServer,
+    Endpoint,
+    ServerOptions,
+    chat_model,
+    ensure_model_file,
+    model_package,
+    structured,
+)
 from assistant.service import Service
 from assistant.storage import Store
 from bench.latency_figures import SWAPPED, Turn, show, summarise
 from bench.prompt_reuse import ReuseMeter
-from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool
+from evals.baseline import ANSWER_NAME, PROMPT, Baseline, record_schema
 from evals.datasets import Case, load_cases
 
 # Wide enough for the tables when the output goes to a file.
@@ -96,8 +104,7 @@ def warm(model: BaseChatModel, prompts: PromptLibrary, sides: set[Side], baselin
     for side in sorted(sides):
         if baseline:
             prompt = prompts.render(PROMPT, side=side, specs=specs_for(side), messages=[])
-            tool = model.bind_tools([record_tool(side)], tool_choice=TOOL_NAME, extra_body={"max_tokens": 1})
-            tool.invoke([HumanMessage(prompt.text)])
+            structured(model, ANSWER_NAME, record_schema(side), 1).invoke([HumanMessage(prompt.text)])
         else:
             Extractor(model, prompts).warm_up(side)
 
