@@ -38,7 +38,8 @@ from bench.turn_latency import free_port, machine
 from evals.datasets import load_cases
 
 console = Console(width=None if sys.stdout.isatty() else 160)
-_EVAL = re.compile(r"^\s*(?:llama_perf_context_print:)?\s*eval time =\s*([\d.]+) ms /\s*(\d+) runs", re.M)
+# The writing line, as llama-server logs it ("eval time = ... / N tokens", not the "prompt eval" one).
+_EVAL = re.compile(r"(?<!prompt )eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
 
 
 @dataclass(frozen=True)

@@ -59,12 +59,20 @@ from assistant.core import (
     Side,
     specs_for,
 )
-from assistant.model import EmbeddedServer, Endpoint, ServerOptions, chat_model, ensure_model_file, model_package
+from assistant.model import (
+    EmbeddedServer,
+    Endpoint,
+    ServerOptions,
+    chat_model,
+    ensure_model_file,
+    model_package,
+    structured,
+)
 from assistant.service import Service
 from assistant.storage import Store
 from bench.latency_figures import SWAPPED, Turn, show, summarise
 from bench.prompt_reuse import ReuseMeter
-from evals.baseline import PROMPT, TOOL_NAME, Baseline, record_tool
+from evals.baseline import ANSWER_NAME, PROMPT, Baseline, record_schema
 from evals.datasets import Case, load_cases
 
 # Wide enough for the tables when the output goes to a file.
@@ -96,8 +104,7 @@ def warm(model: BaseChatModel, prompts: PromptLibrary, sides: set[Side], baselin
     for side in sorted(sides):
         if baseline:
             prompt = prompts.render(PROMPT, side=side, specs=specs_for(side), messages=[])
-            tool = model.bind_tools([record_tool(side)], tool_choice=TOOL_NAME, extra_body={"max_tokens": 1})
-            tool.invoke([HumanMessage(prompt.text)])
+            structured(model, ANSWER_NAME, record_schema(side), 1).invoke([HumanMessage(prompt.text)])
         else:
             Extractor(model, prompts).warm_up(side)
 
@@ -258,7 +265,7 @@ def start_endpoint(
     log = tmp / f"embedded-server-cache-{ram_cache_bytes}.log"
     server = EmbeddedServer(package, ensure_model_file(package, settings.storage.model_cache_dir), ServerOptions(
         host="127.0.0.1", port=free_port(), threads=args.threads, ctx=args.ctx, batch=args.batch,
-        ram_cache_bytes=ram_cache_bytes, log_file=log, start_timeout_s=600,
+        ram_cache_bytes=ram_cache_bytes, log_file=log, start_timeout_s=600, parallel=args.parallel,
     ))
     console.log(f"starting {package.name} on {server.base_url}, RAM prompt cache {ram_cache_bytes:,} bytes (log {log})")
     server.start()
@@ -301,9 +308,12 @@ def main() -> None:
     parser.add_argument("--model", default=defaults.embedded.model, help="the embedded model to start")
     parser.add_argument("--endpoint", help="an OpenAI-compatible base URL to use instead of starting the model")
     parser.add_argument("--model-name", help="the model name to ask --endpoint for")
-    parser.add_argument("--server-log", type=Path, help="with --endpoint: its llama-cpp-python log, for reuse")
+    parser.add_argument("--server-log", type=Path,
+                        help="with --endpoint: its log, for reuse, if its answers do not report cached tokens")
     parser.add_argument("--threads", type=int, default=defaults.embedded.threads or os.cpu_count() or 2)
     parser.add_argument("--batch", type=int, default=defaults.embedded.batch)
+    parser.add_argument("--parallel", type=int, default=defaults.embedded.parallel,
+                        help="the embedded server's slots (requests decoded together)")
     parser.add_argument("--ctx", type=int, default=defaults.embedded.ctx)
     parser.add_argument("--ram-cache-bytes", type=int, default=defaults.embedded.ram_cache_bytes,
                         help="the server's saved prompt states; 0 keeps only the last prompt")
@@ -325,7 +335,8 @@ def main() -> None:
     command = shlex.join([os.path.relpath(sys.executable, ROOT), os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     header: dict[str, Any] = {
         "machine": machine(), "command": command, "debriefs": [c.id for c in cases],
-        "settings": {k: getattr(args, k) for k in ("endpoint", "threads", "batch", "ctx", "ram_cache_bytes")}
+        "settings": {k: getattr(args, k)
+                     for k in ("endpoint", "threads", "batch", "ctx", "ram_cache_bytes", "parallel")}
         | {"max_turns": args.max_turns, "model": args.model_name or args.model, "interleave": sharing,
            "interleave_turns": args.interleave_turns, "baseline_turns": args.baseline_turns},
     }

@@ -153,9 +153,6 @@ class CompliantAttacker(BaseChatModel):
     def seen(self) -> list[str]:
         return self._seen
 
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> CompliantAttacker:  # type: ignore[override]
-        return self
-
     def _generate(
         self, messages: list[BaseMessage], stop: list[str] | None = None,
         run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any,
@@ -171,8 +168,7 @@ class CompliantAttacker(BaseChatModel):
         # Asked for its prompt, a compliant model hands it over wherever it can: as a value.
         if SYSTEM_PROMPT in case.draft or SYSTEM_PROMPT_TAIL in case.draft:
             updates.append({"field": "strengths", "value": system, "quote": case.quote})
-        call = {"name": "record_updates", "args": {"updates": updates}, "id": f"call_{len(self._prompts)}"}
-        return _answer(AIMessage(content="", tool_calls=[call]))
+        return _answer(AIMessage(content=json.dumps({"updates": updates})))
 
     @staticmethod
     def _draft(case: Case, system: str, brief: str) -> str:

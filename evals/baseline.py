@@ -1,9 +1,9 @@
 """The naive extractor the engine is measured against: one prompt, one structured call per turn.
 
 Each turn it sends the whole conversation so far (prompts/baseline_extraction.j2) and has the model
-write the whole record, every value with its quotes, through a forced tool call whose parameters are
-the record's schema. No flow, no evidence gate, no value parsing, no marking of pasted instructions:
-what the model writes is the record. Same model, same cases, so the difference is the engine's work.
+write the whole record, every value with its quotes, as JSON bound to the record's schema. No flow, no
+evidence gate, no value parsing, no marking of pasted instructions: what the model writes is the record.
+Same model, same cases, so the difference is the engine's work.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import time
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import HumanMessage
 
-from assistant.conversation import tool_arguments
 from assistant.core import SIDES, FieldSpec, Kind, ModelOutputInvalid, PromptLibrary, Side, specs_for
+from assistant.model import answer_of, structured
 from evals.datasets import Case
 from evals.runner import CaseRun, TurnStat
 
-TOOL_NAME = "write_record"
+ANSWER_NAME = "write_record"
 PROMPT = "baseline_extraction.j2"
 # The whole record with its quotes is several times longer than the engine's per-turn updates.
 MAX_OUTPUT_TOKENS = 1500
@@ -39,8 +39,8 @@ def _value_schema(spec: FieldSpec) -> dict[str, Any]:
     return {"type": "string"}
 
 
-def record_tool(side: Side) -> dict[str, Any]:
-    """The record for one side as a tool: each field an object {value, evidence}, as Record stores it."""
+def record_schema(side: Side) -> dict[str, Any]:
+    """The record for one side as a JSON schema: each field an object {value, evidence}, as Record stores it."""
     properties: dict[str, Any] = {}
     for spec in specs_for(side):
         if spec.parent:
@@ -65,14 +65,7 @@ def record_tool(side: Side) -> dict[str, Any]:
             },
             "required": ["value", "evidence"],
         }
-    return {
-        "type": "function",
-        "function": {
-            "name": TOOL_NAME,
-            "description": "Write the whole debrief record as it stands after the recruiter's latest message.",
-            "parameters": {"type": "object", "properties": properties},
-        },
-    }
+    return {"type": "object", "properties": properties}
 
 
 def _empty(value: Any) -> bool:
@@ -83,7 +76,7 @@ def parse_record(args: Any, side: Side) -> dict[str, Any]:
     """The model's arguments as Record-shaped JSON, kept as written: no type coercion, no checks,
     so that schema and evidence validity measure what a naive extractor really stores."""
     if not isinstance(args, dict):
-        raise ModelOutputInvalid(f"{TOOL_NAME} arguments are not an object")
+        raise ModelOutputInvalid("the written record is not an object")
     if set(args) == {"fields"} and isinstance(args["fields"], dict):
         args = args["fields"]  # a model that copied Record's own nesting
     fields: dict[str, Any] = {}
@@ -109,10 +102,7 @@ class Baseline:
     def __init__(self, model: BaseChatModel, prompts: PromptLibrary) -> None:
         self._prompts = prompts
         self._bound = {
-            # As extra_body: llama.cpp ignores the max_completion_tokens that a max_tokens argument becomes.
-            side: model.bind_tools(
-                [record_tool(side)], tool_choice=TOOL_NAME, extra_body={"max_tokens": MAX_OUTPUT_TOKENS}
-            )
+            side: structured(model, ANSWER_NAME, record_schema(side), MAX_OUTPUT_TOKENS)
             for side in SIDES
         }
 
@@ -120,9 +110,7 @@ class Baseline:
         """One call over the whole conversation so far; the record and the call's token usage."""
         prompt = self._prompts.render(PROMPT, side=side, specs=specs_for(side), messages=messages)
         reply = self._bound[side].invoke([HumanMessage(prompt.text)])
-        if not isinstance(reply, AIMessage):
-            raise ModelOutputInvalid("the model's reply is not a chat message")
-        return parse_record(tool_arguments(reply, TOOL_NAME), side), dict(reply.usage_metadata or {})
+        return parse_record(answer_of(reply), side), dict(getattr(reply, "usage_metadata", None) or {})
 
     def run(self, case: Case) -> CaseRun:
         side: Side = case.kind  # type: ignore[assignment]

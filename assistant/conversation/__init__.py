@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.conversation.both_sides import Interview, Interviews, SideStatus
 from assistant.conversation.debriefs import Debrief, Debriefs, TurnOutcome
-from assistant.conversation.extraction import Extractor, PastTurn, tool_arguments
+from assistant.conversation.extraction import Extractor, PastTurn
 from assistant.conversation.refiner import BackgroundRefiner
 from assistant.conversation.replies import label, show
 from assistant.conversation.rereading import Rereader
@@ -23,6 +23,5 @@ __all__ = [
     "TurnOutcome",
     "label",
     "show",
-    "tool_arguments",
     "untrusted_spans",
 ]

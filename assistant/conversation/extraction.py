@@ -1,23 +1,22 @@
 """One structured model call per recruiter turn: the field updates the newest message states.
 
-The prompt is laid out for the model server's prefix cache: the instructions and tool definition are
-identical for every turn of every debrief of one side, earlier turns (when shown) are appended and never
-rewritten, and only the newest message is new each turn. The record so far is not shown: it grows with
-every turn, so reading it made late turns slower, and a correction restates its field anyway ("notice
-is 3 months not 1"); the code, not the model, replaces the old value (assistant/recording.py).
+The prompt is laid out for the model server's prefix cache: the instructions are identical for every
+turn of every debrief of one side (the answer's schema is a grammar, not prompt text), earlier turns
+(when shown) are appended and never rewritten, and only the newest message is new each turn. The record
+so far is not shown: it grows with every turn, so reading it made late turns slower, and a correction
+restates its field anyway ("notice is 3 months not 1"); the code, not the model, replaces the old value
+(assistant/recording.py).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import Runnable
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.core import (
     MODEL_CALL_SECONDS,
@@ -31,10 +30,12 @@ from assistant.core import (
     Side,
     turn_specs,
 )
-from assistant.model import Breaker, Redactor
+from assistant.model import Breaker, Redactor, invoked_answer, streamed_answer, structured
 
-TOOL_NAME = "record_updates"
+ANSWER_NAME = "record_updates"
 MAX_UPDATES = 16
+# The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
+MAX_OUTPUT_TOKENS = 600
 
 
 @dataclass(frozen=True)
@@ -54,44 +55,36 @@ class Extraction:
     prompt_sha256: dict[str, str] = field(default_factory=dict)
 
 
-def update_tool(
-    side: Side, description: str = "Record the facts stated in the recruiter's newest message.",
-    max_updates: int = MAX_UPDATES, specs: tuple[FieldSpec, ...] | None = None,
+def update_schema(
+    side: Side, max_updates: int = MAX_UPDATES, specs: tuple[FieldSpec, ...] | None = None
 ) -> dict[str, Any]:
-    """The tool the model must call, in OpenAI's function format; flat so the grammar stays small."""
+    """The JSON the model must answer with; flat so the grammar stays small."""
     keys = [spec.key for spec in (specs if specs is not None else turn_specs(side))]
     return {
-        "type": "function",
-        "function": {
-            "name": TOOL_NAME,
-            "description": description,
-            "parameters": {
-                "type": "object",
-                "properties": {
-                    "updates": {
-                        "type": "array",
-                        "maxItems": max_updates,
-                        "items": {
-                            "type": "object",
-                            # Quote first: a small model copies the words, then labels them, and
-                            # mislabels far less than when it picks a field and then hunts for words.
-                            # Objects, not [quote, field, value] arrays: the keys are two thirds of
-                            # what the model writes, and arrays wrote a third fewer tokens on the eval
-                            # gate, but the 1.5B model labelled worse (micro-F1 0.541 to 0.497).
-                            "properties": {
-                                "quote": {"type": "string"},
-                                "field": {"type": "string", "enum": keys},
-                                # Optional: for text fields the quote is the value, which halves the
-                                # tokens a slow CPU has to write.
-                                "value": {"type": "string"},
-                            },
-                            "required": ["quote", "field"],
-                        },
-                    }
+        "type": "object",
+        "properties": {
+            "updates": {
+                "type": "array",
+                "maxItems": max_updates,
+                "items": {
+                    "type": "object",
+                    # Quote first: a small model copies the words, then labels them, and mislabels far
+                    # less than when it picks a field and then hunts for words. Objects, not
+                    # [quote, field, value] arrays: the keys are two thirds of what the model writes, and
+                    # arrays wrote a third fewer tokens on the eval gate, but the 1.5B model labelled
+                    # worse (micro-F1 0.541 to 0.497).
+                    "properties": {
+                        "quote": {"type": "string"},
+                        "field": {"type": "string", "enum": keys},
+                        # Optional: for text fields the quote is the value, which halves the tokens a
+                        # slow CPU has to write.
+                        "value": {"type": "string"},
+                    },
+                    "required": ["quote", "field"],
                 },
-                "required": ["updates"],
-            },
+            }
         },
+        "required": ["updates"],
     }
 
 
@@ -111,7 +104,7 @@ class Extractor:
         self._breaker = breaker
         self._redact = redact
         self._bound = {
-            side: chat_model.bind_tools([update_tool(side)], tool_choice=TOOL_NAME)
+            side: structured(chat_model, ANSWER_NAME, update_schema(side), MAX_OUTPUT_TOKENS)
             for side in ("candidate", "client")
         }
 
@@ -133,7 +126,7 @@ class Extractor:
         return messages, hashes
 
     def warm_up(self, side: Side) -> None:
-        """Have the server read the fixed part of the prompt (instructions, fields, tool) once, so the
+        """Have the server read the fixed part of the prompt (instructions and fields) once, so the
         first recruiter turn reuses it from the server's cache instead of waiting for a cold read."""
         messages, _ = self.build_messages(side, [], PastTurn(None, ""))
         self._bound[side].invoke(messages, extra_body={"max_tokens": 1})
@@ -155,19 +148,11 @@ class Extractor:
 
         def ask() -> tuple[Any, dict[str, Any]]:
             if on_progress is None:
-                return invoked_arguments(model, messages)
-            return _stream_arguments(model.stream(messages), on_progress)
+                return invoked_answer(model, messages)
+            return streamed_answer(model.stream(messages), on_progress)
 
         args, usage = call_model(self._breaker, ask)
         return extraction_from(redactor.restore(args) if redactor else args, usage, hashes)
-
-
-def invoked_arguments(model: Runnable[Any, Any], messages: list[BaseMessage]) -> tuple[Any, dict[str, Any]]:
-    """The forced tool call's arguments and the usage, from one plain (not streamed) call."""
-    reply = model.invoke(messages)
-    if not isinstance(reply, AIMessage):
-        raise ModelOutputInvalid("the model's reply is not a chat message")
-    return tool_arguments(reply), dict(reply.usage_metadata or {})
 
 
 def call_model(breaker: Breaker | None, ask: Callable[[], tuple[Any, dict[str, Any]]]) -> tuple[Any, dict[str, Any]]:
@@ -193,51 +178,6 @@ def extraction_from(args: Any, usage: dict[str, Any], hashes: dict[str, str], li
         output_tokens=int(usage.get("output_tokens", 0)),
         prompt_sha256=hashes,
     )
-
-
-def tool_arguments(reply: AIMessage, tool_name: str = TOOL_NAME) -> Any:
-    """The arguments of the forced call to `tool_name`."""
-    calls = [call for call in reply.tool_calls if call["name"] == tool_name]
-    if calls:
-        return calls[0]["args"]
-    # Some servers put the forced call's arguments in the content instead of tool_calls.
-    if isinstance(reply.content, str) and reply.content.strip():
-        try:
-            return json.loads(reply.content)
-        except json.JSONDecodeError:
-            pass
-    raise ModelOutputInvalid(f"the model did not call {tool_name}")
-
-
-def _stream_arguments(
-    chunks: Iterator[BaseMessage], on_progress: Callable[[int], None]
-) -> tuple[Any, dict[str, Any]]:
-    """Join the streamed call's argument text ourselves: llama.cpp repeats the tool's name and id in
-    every chunk, which generic chunk merging would concatenate into a name that matches nothing."""
-    arguments: list[str] = []
-    content: list[str] = []
-    usage: dict[str, Any] = {}
-    count = 0
-    for chunk in chunks:
-        if not isinstance(chunk, AIMessageChunk):
-            # Models without streaming support answer in one whole message.
-            assert isinstance(chunk, AIMessage)
-            return tool_arguments(chunk), dict(chunk.usage_metadata or {})
-        count += 1
-        on_progress(count)
-        arguments.extend(part["args"] or "" for part in chunk.tool_call_chunks if part.get("args"))
-        if isinstance(chunk.content, str):
-            content.append(chunk.content)
-        if chunk.usage_metadata:
-            usage = dict(chunk.usage_metadata)
-    raw = "".join(arguments) or "".join(content)
-    try:
-        args = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ModelOutputInvalid(f"the streamed arguments are not JSON: {exc}") from exc
-    # Servers that do not report usage when streaming: each chunk carries about one output token.
-    usage.setdefault("output_tokens", count)
-    return args, usage
 
 
 def parse_updates(args: Any, limit: int = MAX_UPDATES) -> list[ProposedUpdate]:

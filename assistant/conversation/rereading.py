@@ -2,10 +2,10 @@
 the turn-by-turn record missed, including the judgements that need the whole conversation (the client's
 decision, why the interview failed, the relationship, how the interview was run).
 
-Laid out for the server's prefix cache like a turn: the instructions and the tool are fixed for each
-side, the messages follow oldest first (each rendered the same way every time, so a later pass over a
-longer conversation reuses the earlier one's prefix), and only the short summary of the record so far,
-which changes between passes, comes last. Nothing it proposes is trusted: assistant/refinement.py puts
+Laid out for the server's prefix cache like a turn: the instructions are fixed for each side, the
+messages follow oldest first (each rendered the same way every time, so a later pass over a longer
+conversation reuses the earlier one's prefix), and only the short summary of the record so far, which
+changes between passes, comes last. Nothing it proposes is trusted: assistant/refinement.py puts
 every proposal through the turn's evidence gate.
 """
 
@@ -20,11 +20,10 @@ from assistant.conversation.extraction import (
     call_model,
     escape_message,
     extraction_from,
-    invoked_arguments,
-    update_tool,
+    update_schema,
 )
 from assistant.core import SIDES, PromptLibrary, Record, Side, specs_for
-from assistant.model import Breaker, Redactor
+from assistant.model import Breaker, Redactor, invoked_answer, structured
 
 MAX_PROPOSALS = 32
 # Enough for a long debrief's missed facts with short quotes; the pass is off the recruiter's path,
@@ -57,13 +56,8 @@ class Rereader:
         self._breaker = breaker
         self._redact = redact
         self._bound = {
-            side: chat_model.bind_tools(
-                [update_tool(side, "Record the facts of the whole conversation that the record is missing.",
-                             MAX_PROPOSALS, specs_for(side))],
-                tool_choice="record_updates",
-                # As extra_body: llama.cpp ignores the max_completion_tokens that max_tokens becomes.
-                extra_body={"max_tokens": MAX_OUTPUT_TOKENS},
-            )
+            side: structured(chat_model, "record_updates", update_schema(side, MAX_PROPOSALS, specs_for(side)),
+                             MAX_OUTPUT_TOKENS)
             for side in SIDES
         }
 
@@ -90,5 +84,5 @@ class Rereader:
         if redactor:
             messages = redactor.redact_messages(messages)
         bound = self._bound[side]
-        args, usage = call_model(self._breaker, lambda: invoked_arguments(bound, messages))
+        args, usage = call_model(self._breaker, lambda: invoked_answer(bound, messages))
         return extraction_from(redactor.restore(args) if redactor else args, usage, hashes, MAX_PROPOSALS)

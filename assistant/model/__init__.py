@@ -6,6 +6,7 @@ from assistant.model.breaker import Breaker
 from assistant.model.embedded import EmbeddedServer, ModelFileError, ServerOptions, ensure_model_file, model_package
 from assistant.model.llm import Endpoint, ModelRuntime, base_url_of, chat_model, is_endpoint_fault
 from assistant.model.redaction import Redactor, should_redact
+from assistant.model.structured import answer_of, invoked_answer, streamed_answer, structured
 from assistant.model.supervision import ModelSupervisor, exit_description
 
 __all__ = [
@@ -17,11 +18,15 @@ __all__ = [
     "ModelSupervisor",
     "Redactor",
     "ServerOptions",
+    "answer_of",
     "base_url_of",
     "chat_model",
     "ensure_model_file",
     "exit_description",
+    "invoked_answer",
     "is_endpoint_fault",
     "model_package",
     "should_redact",
+    "streamed_answer",
+    "structured",
 ]

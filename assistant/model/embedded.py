@@ -189,10 +189,19 @@ class ServerOptions:
     start_timeout_s: float
     # llama.cpp's weight repacking (see cpu.py): off on processors whose repacked path crashes.
     repack: bool = True
+    # Slots decoded together (continuous batching): recruiters sending at once share each forward pass
+    # instead of queueing behind one another.
+    parallel: int = 4
+    binary: Path | None = None
+
+
+def default_binary() -> Path:
+    """Where scripts/bootstrap installs llama-server: beside this environment's python."""
+    return Path(sys.prefix) / "bin" / "llama-server"
 
 
 class EmbeddedServer:
-    """A llama.cpp OpenAI-compatible server on loopback, started and stopped with the service."""
+    """llama.cpp's llama-server on loopback, started and stopped with the service."""
 
     def __init__(self, model: ModelPackage, model_file: Path, options: ServerOptions) -> None:
         self.model = model
@@ -237,6 +246,10 @@ class EmbeddedServer:
                 f"{self.model.name} (or is too busy to answer); set DEBRIEF_EMBEDDED_PORT to a free port"
             )
         o = self.options
+        if not self.binary.exists():
+            raise ModelUnavailable(
+                f"llama-server is not installed at {self.binary}: run scripts/bootstrap (it builds it from source)"
+            )
         o.log_file.parent.mkdir(parents=True, exist_ok=True)
         with o.log_file.open("ab") as log:
             self._process = subprocess.Popen(
@@ -262,27 +275,31 @@ class EmbeddedServer:
             f"(DEBRIEF_EMBEDDED_START_TIMEOUT_S); see {o.log_file}"
         )
 
+    @property
+    def binary(self) -> Path:
+        return self.options.binary or default_binary()
+
     def command(self) -> list[str]:
         o = self.options
-        server = "llama_cpp.server" if o.repack else "assistant.model.serve_without_repack"
         command = [
-            sys.executable, "-m", server,
-            "--model", str(self.model_file), "--model_alias", self.model.name,
-            "--host", o.host, "--port", str(o.port), "--n_ctx", str(o.ctx),
-            "--n_threads", str(o.threads or os.cpu_count() or 2), "--n_batch", str(o.batch),
-            # Logits are only needed for the last token; keeping them for every position makes each
-            # saved prompt state copy an n_ctx x vocabulary array (5 GB at 8,192 tokens).
-            "--logits_all", "false",
-            # By default the server cuts a streamed answer short ("[DONE]" mid-way) as soon as another
-            # request waits: one recruiter's turn or draft would end truncated because another sent one.
-            # Requests queue instead.
-            "--interrupt_requests", "false",
+            str(self.binary), "--model", str(self.model_file), "--alias", self.model.name,
+            "--host", o.host, "--port", str(o.port), "--ctx-size", str(o.ctx),
+            "--threads", str(o.threads or os.cpu_count() or 2),
+            "--batch-size", str(o.batch), "--ubatch-size", str(o.batch),
+            "--parallel", str(max(o.parallel, 1)),
+            # A request goes to the slot whose cached prompt it shares the most with, so both sides'
+            # fixed instructions and each recruiter's conversation stay warm in their own slots.
+            "--slot-prompt-similarity", "0.5",
+            "--no-webui", "--log-timestamps",
         ]
-        # Verbose output (the default) stays on: the benchmarks read its timing lines, and with the
-        # model's own chat template it holds no prompt text (llama-cpp-python prints prompts only in its
-        # functionary and multimodal handlers). Erasure still scrubs candidate names from the log.
         if o.ram_cache_bytes > 0:
-            command += ["--cache", "true", "--cache_type", "ram", "--cache_size", str(o.ram_cache_bytes)]
+            # One KV pool for all slots (a long draft may use more than ctx / parallel while the others are
+            # short); prompt states pushed out of a slot are kept in RAM and restored when they match again.
+            command += ["--kv-unified", "--cache-ram", str(max(o.ram_cache_bytes // 1024**2, 1))]
+        else:
+            command += ["--cache-ram", "0"]
+        if not o.repack:
+            command.append("--no-repack")
         return command
 
     def log_tail(self, lines: int = 20) -> list[str]:

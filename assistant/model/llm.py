@@ -14,7 +14,7 @@ from langchain_openai import ChatOpenAI
 
 from assistant.core import ModelOutputInvalid, Settings
 from assistant.model.cpu import cpu_path
-from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model_file, model_package
+from assistant.model.embedded import EmbeddedServer, ServerOptions, default_binary, ensure_model_file, model_package
 from assistant.model.supervision import ModelSupervisor
 
 log = logging.getLogger("debrief")
@@ -36,9 +36,9 @@ def chat_model(endpoint: Endpoint, settings: Settings, http_client: httpx.Client
         temperature=0,
         timeout=request_timeout(settings.llm.timeout_s),
         max_retries=settings.llm.max_retries,
-        # The record update is small; a runaway generation on a slow CPU would hold the turn for minutes.
-        # Sent as the classic `max_tokens`: llama.cpp's server ignores `max_completion_tokens`, the name
-        # ChatOpenAI uses for its own max_tokens setting, and OpenAI still accepts this one.
+        # A runaway generation on a slow CPU would hold the server for minutes; structured calls set their
+        # own bound (assistant/model/structured.py). Sent as the classic `max_tokens`: llama.cpp's server
+        # ignores `max_completion_tokens`, the name ChatOpenAI uses for its own max_tokens setting.
         extra_body={"max_tokens": 600},
         stream_usage=True,
         http_client=http_client,
@@ -112,15 +112,19 @@ class ModelRuntime:
             )
         package = model_package(s.embedded.model)
         model_file = ensure_model_file(package, s.storage.model_cache_dir, _stderr_progress)
-        path = cpu_path()
+        binary = s.embedded.server_binary or default_binary()
+        path = cpu_path(binary)
         repack = path.repack if s.embedded.repack == "auto" else s.embedded.repack == "on"
         self.server = EmbeddedServer(package, model_file, ServerOptions(
             host=s.embedded.host, port=s.embedded.port, threads=s.embedded.threads, ctx=s.embedded.ctx,
             batch=s.embedded.batch,
             ram_cache_bytes=s.embedded.ram_cache_bytes, log_file=s.storage.embedded_server_log,
-            start_timeout_s=s.embedded.start_timeout_s, repack=repack,
+            start_timeout_s=s.embedded.start_timeout_s, repack=repack, parallel=s.embedded.parallel,
+            binary=binary,
         ))
-        how = path.describe() if s.embedded.repack == "auto" else f"DEBRIEF_EMBEDDED_REPACK={s.embedded.repack}"
+        how = path.describe()
+        if s.embedded.repack != "auto":
+            how = f"DEBRIEF_EMBEDDED_REPACK={s.embedded.repack} ({'' if repack else 'no '}repacking); {how}"
         sys.stderr.write(f"Starting the embedded model {package.name} on {self.server.base_url} ({how}) ...\n")
         log.info("embedded model server, CPU path: %s", how)
         self.supervisor = ModelSupervisor(self.server)

@@ -41,13 +41,13 @@ def test_failed_turns_are_listed_and_left_out_of_the_medians() -> None:
     assert [e["index"] for e in summary["errors"]] == [2]
 
 
-# Timing lines as llama-cpp-python 0.3.36's server logs them: a cold read, then two turns.
-LOG = """llama_perf_context_print: prompt eval time =   19406.21 ms /  1126 tokens (   17.23 ms per token,    58.02 tokens per second)
-llama_perf_context_print:        eval time =       0.00 ms /     1 runs   (    0.00 ms per token,      inf tokens per second)
-llama_perf_context_print: prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
-llama_perf_context_print:        eval time =    6000.00 ms /    42 runs   (  142.86 ms per token,     7.00 tokens per second)
-llama_perf_context_print: prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
-llama_perf_context_print:        eval time =    8000.00 ms /    56 runs   (  142.86 ms per token,     7.00 tokens per second)
+# Timing lines as llama-server logs them: a cold read, then two turns.
+LOG = """0.19.1 I slot print_timing: id  3 | task 0 | prompt eval time =   19406.21 ms /  1126 tokens (   17.23 ms per token,    58.02 tokens per second)
+0.19.1 I slot print_timing: id  3 | task 0 |        eval time =       0.00 ms /     1 tokens (    0.00 ms per token,      inf tokens per second)
+0.29.1 I slot print_timing: id  3 | task 2 | prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
+0.29.1 I slot print_timing: id  3 | task 2 |        eval time =    6000.00 ms /    42 tokens (  142.86 ms per token,     7.00 tokens per second)
+0.39.1 I slot print_timing: id  3 | task 9 | prompt eval time =    1000.00 ms /    60 tokens (   16.67 ms per token,    60.00 tokens per second)
+0.39.1 I slot print_timing: id  3 | task 9 |        eval time =    8000.00 ms /    56 tokens (  142.86 ms per token,     7.00 tokens per second)
 """  # noqa: E501
 
 

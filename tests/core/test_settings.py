@@ -33,6 +33,8 @@ DEPLOYED = {
     "DEBRIEF_EMBEDDED_RAM_CACHE_BYTES": "embedded.ram_cache_bytes",
     "DEBRIEF_EMBEDDED_BATCH": "embedded.batch",
     "DEBRIEF_EMBEDDED_REPACK": "embedded.repack",
+    "DEBRIEF_EMBEDDED_PARALLEL": "embedded.parallel",
+    "DEBRIEF_EMBEDDED_SERVER_BINARY": "embedded.server_binary",
     "DEBRIEF_EMBEDDED_START_TIMEOUT_S": "embedded.start_timeout_s",
     "DEBRIEF_EMBEDDED_WARM_UP": "embedded.warm_up",
     "DEBRIEF_DATA_DIR": "storage.data_dir",

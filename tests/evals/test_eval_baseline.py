@@ -11,7 +11,7 @@ from langchain_core.messages import BaseMessage
 from assistant.core.errors import ModelOutputInvalid
 from assistant.core.prompts import PromptLibrary
 from assistant.core.settings import Settings
-from evals.baseline import Baseline, parse_record, record_tool
+from evals.baseline import Baseline, parse_record, record_schema
 from evals.datasets import Case
 from tests.support.fakes import ScriptedChatModel
 
@@ -22,15 +22,15 @@ CASE = Case(
 )
 
 
-def test_the_tool_is_the_whole_record_of_one_side() -> None:
-    parameters = record_tool("candidate")["function"]["parameters"]["properties"]
+def test_the_schema_is_the_whole_record_of_one_side() -> None:
+    parameters = record_schema("candidate")["properties"]
     assert "decision" not in parameters and "candidate_interest" in parameters
     interest = parameters["candidate_interest"]
     assert interest["required"] == ["value", "evidence"]
     assert interest["properties"]["value"] == {"type": "integer", "minimum": 1, "maximum": 5}
     compensation = parameters["compensation"]["properties"]["value"]["properties"]
     assert set(compensation) == {"current", "expected", "budget_max", "currency"}
-    client = record_tool("client")["function"]["parameters"]["properties"]
+    client = record_schema("client")["properties"]
     assert client["decision"]["properties"]["value"]["enum"] == ["advance", "hold", "reject", "offer", "undecided"]
 
 

@@ -31,7 +31,7 @@ CASE_IDS = ["cand-fintech-senior-01", "client-healthcare-manager-02"]
 
 def _script(messages: list[BaseMessage]) -> list[dict[str, str]] | dict[str, Any]:
     text = str(messages[-1].content)
-    if "write_record" in text:  # the baseline: a whole record, one quote invented
+    if "answer with the whole record" in text:  # the baseline: a whole record, one quote invented
         return {"candidate_name": {"value": "Tomasz Wrobel", "evidence": ["Tomasz Wrobel, senior engineer"]}}
     newest = text.split("<message>")[-1].split("</message>")[0].strip()
     if newest.startswith("tomasz wrobel"):

@@ -1,5 +1,6 @@
-"""The path taken on processors with AMX, run here on whatever processor CI has: the real embedded model
-served without repacked weights answers, and its log shows no repacked buffer."""
+"""The path taken on processors with AMX when llama-server may use it, run here on whatever processor CI
+has: the real embedded model served without repacked weights answers, and its log shows no repacked
+buffer."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model
 pytestmark = pytest.mark.embedded
 
 
+class _TracedServer(EmbeddedServer):
+    def command(self) -> list[str]:
+        # llama-server names its weight buffers only at trace verbosity.
+        return [*super().command(), "--verbosity", "4"]
+
+
 def test_the_model_answers_with_repacking_off(tmp_path: Path) -> None:
     package = model_package("qwen2.5-coder-1.5b")
     model_file = ensure_model_file(package, Settings().storage.model_cache_dir)
@@ -22,7 +29,7 @@ def test_the_model_answers_with_repacking_off(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     log = tmp_path / "server.log"
-    server = EmbeddedServer(package, model_file, ServerOptions(
+    server = _TracedServer(package, model_file, ServerOptions(
         host="127.0.0.1", port=port, threads=None, ctx=1024, batch=64, ram_cache_bytes=0, log_file=log,
         start_timeout_s=180, repack=False,
     ))

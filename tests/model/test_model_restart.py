@@ -31,13 +31,13 @@ def _free_port() -> int:
 
 
 def _wait_until_reading(server: EmbeddedServer, log_from: int, timeout_s: float = 120.0) -> None:
-    """Until the server has begun the request (its log names the completion): the kill then lands
-    mid-turn, not before the request arrived."""
+    """Until the server has begun the request (its log shows a slot taking the task): the kill then
+    lands mid-turn, not before the request arrived."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         with server.options.log_file.open("rb") as f:
             f.seek(log_from)
-            if b"_create_completion" in f.read():
+            if b"launch_slot_" in f.read():
                 return
         time.sleep(0.05)
     raise AssertionError("the model server never started on the turn")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -17,9 +18,9 @@ Script = Callable[[list[BaseMessage]], list[Update] | dict[str, Any] | str]
 
 
 class ScriptedChatModel(BaseChatModel):
-    """Answers each call with the next scripted list of updates, as a forced record_updates call
-    (for a scripted dict, with that whole record as the eval baseline's write_record call; for a
-    string, with that text, as a draft)."""
+    """Answers each call with the next scripted list of updates, as the JSON {"updates": [...]} a
+    structured call answers with (for a scripted dict, with that whole record as JSON, as the eval
+    baseline writes it; for a string, with that text, as a draft)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     script: Any
@@ -34,9 +35,6 @@ class ScriptedChatModel(BaseChatModel):
     @property
     def calls(self) -> list[list[BaseMessage]]:
         return self._calls
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
-        return self
 
     def _next_updates(self, messages: list[BaseMessage]) -> Any:
         if callable(self.script):
@@ -59,13 +57,10 @@ class ScriptedChatModel(BaseChatModel):
         if isinstance(updates, str):
             usage = {"input_tokens": 100, "output_tokens": len(updates) // 4, "total_tokens": 0}
             return ChatResult(generations=[ChatGeneration(message=AIMessage(content=updates, usage_metadata=usage))])
-        # A dict is a whole record, answered as the eval baseline's write_record call.
-        name, args = (
-            ("write_record", updates) if isinstance(updates, dict) else ("record_updates", {"updates": updates})
-        )
+        # A dict is a whole record, as the eval baseline writes it.
+        answer = updates if isinstance(updates, dict) else {"updates": updates}
         message = AIMessage(
-            content="",
-            tool_calls=[{"name": name, "args": args, "id": f"call_{len(self._calls)}"}],
+            content=json.dumps(answer),
             usage_metadata={"input_tokens": sum(len(str(m.content)) // 4 for m in messages),
                             "output_tokens": 10 * len(updates), "total_tokens": 0},
         )

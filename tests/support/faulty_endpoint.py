@@ -15,7 +15,7 @@ from typing import Any
 @dataclass
 class Answer:
     """What the endpoint does with one request: `status` with `headers`, or hang for `hang_s` (after
-    sending the first stream chunk when `stream_first`), or answer with a record_updates call."""
+    sending the first stream chunk when `stream_first`), or answer with record updates."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
@@ -25,23 +25,20 @@ class Answer:
 
 
 def completion(updates: list[dict[str, str]]) -> dict[str, Any]:
-    call = {"id": "call_1", "type": "function",
-            "function": {"name": "record_updates", "arguments": json.dumps({"updates": updates})}}
     return {
         "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": "tool_calls",
-                     "message": {"role": "assistant", "content": None, "tool_calls": [call]}}],
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": json.dumps({"updates": updates})}}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
     }
 
 
-def chunk(arguments: str, first: bool) -> bytes:
-    call: dict[str, Any] = {"index": 0, "function": {"arguments": arguments}}
+def chunk(content: str, first: bool) -> bytes:
+    delta: dict[str, Any] = {"content": content}
     if first:
-        call.update(id="call_1", type="function")
-        call["function"]["name"] = "record_updates"
+        delta["role"] = "assistant"
     body = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": "m",
-            "choices": [{"index": 0, "delta": {"tool_calls": [call]}, "finish_reason": None}]}
+            "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
     return f"data: {json.dumps(body)}\n\n".encode()
 
 
@@ -87,13 +84,13 @@ class FaultyEndpoint:
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
                     self.end_headers()
-                    arguments = json.dumps({"updates": answer.updates})
-                    self.wfile.write(chunk(arguments[:5], first=True))
+                    content = json.dumps({"updates": answer.updates})
+                    self.wfile.write(chunk(content[:5], first=True))
                     self.wfile.flush()
                     if answer.hang_s:
                         endpoint.release.wait(answer.hang_s)
                         return
-                    self.wfile.write(chunk(arguments[5:], first=False) + b"data: [DONE]\n\n")
+                    self.wfile.write(chunk(content[5:], first=False) + b"data: [DONE]\n\n")
                     return
                 payload = json.dumps(completion(answer.updates)).encode()
                 self.send_response(200)

@@ -1,5 +1,5 @@
-"""A stand-in OpenAI-compatible chat endpoint on loopback, answering the extraction request with a
-`record_updates` tool call as llama.cpp does (see tests/conversation/cassettes/): each message's first three words
+"""A stand-in OpenAI-compatible chat endpoint on loopback, answering the extraction request with the
+JSON updates as llama-server does (see tests/conversation/cassettes/): each message's first three words
 become a `strengths` update. Used by the tests that run the API as its own process, and by bench/load.py."""
 
 from __future__ import annotations
@@ -36,13 +36,11 @@ class StandInModel:
                 if delay_s:
                     time.sleep(delay_s)
                 words = " ".join(newest.split()[:3])
-                arguments = json.dumps({"updates": [{"quote": words, "field": "strengths"}]})
+                answer = json.dumps({"updates": [{"quote": words, "field": "strengths"}]})
                 body = json.dumps({
                     "id": "chatcmpl-stand-in", "object": "chat.completion", "created": 0, "model": request["model"],
-                    "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-                        "role": "assistant", "content": None,
-                        "tool_calls": [{"id": "call_0", "type": "function",
-                                        "function": {"name": "record_updates", "arguments": arguments}}],
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                        "role": "assistant", "content": answer,
                     }}],
                     "usage": {"prompt_tokens": 900, "completion_tokens": 30, "total_tokens": 930},
                 }).encode()

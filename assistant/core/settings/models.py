@@ -3,6 +3,7 @@ and the judge that scores drafts in the evals."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -99,42 +100,50 @@ class EmbeddedSettings(SettingsGroup):
         ),
     )
     ctx: int = Field(
-        default=8192,
+        default=16384,
         description=(
-            "Context size (room for a draft with a long job spec; 4,096 was no faster)."
+            "Context tokens, one pool shared by the parallel slots: room for four recruiters' turns and a draft with "
+            "a long job spec at once (about 28 KB of RAM a token on the 1.5B model)."
         ),
     )
-    # Saved prompt states, so recruiters sharing the server do not evict each other's cached prefix.
-    # llama-cpp-python counts only the KV state (27-34 MB per saved prompt here) against this budget, but
-    # every saved state also copies the logits buffer, n_batch x 151,936 x 4 bytes, and the server runs
-    # with logits_all off (with it on each copy is n_ctx rows, 5 GB, and the server ran out of memory).
-    # Measured with bench/server_options.py: batch 64 reads prompts as fast as 512 (51 vs 52 tokens/s)
-    # and shrinks each state's copy from 311 MB to 39 MB. So 512 MiB keeps about 15 states (both sides'
-    # instructions survive a dozen turns of the other side) in about 1.1 GB; the old 256 MiB at batch 512
-    # kept 7 in 2.4 GB, and a client turn after 8 candidate turns read its instructions cold (28 s).
+    # Prompt states a slot gives up are saved in RAM and restored when a request matches them again, so
+    # recruiters sharing the server do not evict each other's cached prefix (llama-server's --cache-ram).
     ram_cache_bytes: int = Field(
         default=512 * 1024**2,
         description=(
-            "Saved prompt states, so recruiters sharing the server (and the two sides' instructions) keep their "
-            "cached prefixes. 0 turns it off. llama.cpp counts only the KV state (27-34 MB a prompt) against it, but "
-            "each state also holds n_batch x 152k logits (39 MB at batch 64), so 512 MiB (about 15 states) really "
-            "uses about 1.1 GB."
+            "RAM for prompt states pushed out of the server's slots, so recruiters sharing the server (and the two "
+            "sides' instructions) keep their cached prefixes; about 28 KB a token on the 1.5B model (a 1,000-token "
+            "prompt is 28 MB). 0 turns it off."
         ),
     )
     batch: int = Field(
         default=64,
         description=(
-            "llama.cpp batch size, also the rows of logits copied into every saved state: 64 read prompts as fast as "
-            "512 and makes each saved state 270 MB smaller."
+            "llama.cpp batch size (tokens per forward pass): 64 read prompts as fast as 512 on 2 cores."
         ),
     )
     repack: Literal["auto", "on", "off"] = Field(
         default="auto",
         description=(
             "llama.cpp's repacking of the weights for the CPU's widest kernels. `auto`: on, except on processors "
-            "that report AMX (`amx_int8`), where llama.cpp's repacked AMX path crashes the server on its first "
-            "answer; `off` forces it off (slower, never the repacked kernels), `on` forces it on. The service log "
-            "says which path was taken."
+            "that report AMX (`amx_int8`) when llama-server was not built with AMX compiled out (scripts/"
+            "build-llama-server does that), since llama.cpp's repacked AMX path crashes the server on its first "
+            "answer; `off` forces it off (slower), `on` forces it on. The service log says which path was taken."
+        ),
+    )
+    parallel: int = Field(
+        default=4,
+        ge=1,
+        description=(
+            "Requests the embedded server decodes together (llama-server slots, continuous batching): recruiters "
+            "sending at once share each forward pass instead of queueing. The context is one pool shared by all."
+        ),
+    )
+    server_binary: Path | None = Field(
+        default=None,
+        description=(
+            "The llama-server executable. Unset: the one scripts/bootstrap builds into the environment "
+            "(`.venv/bin/llama-server`)."
         ),
     )
     start_timeout_s: float = Field(
