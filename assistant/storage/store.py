@@ -277,7 +277,10 @@ def add_missing_columns(bind: Connection | Engine) -> list[str]:
     return added
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_sync: str = "normal") -> Engine:
+    """`sqlite_sync` is SQLite's `synchronous` in WAL mode, `normal` or `full` (see DEBRIEF_SQLITE_SYNC)."""
+    if sqlite_sync not in ("normal", "full"):
+        raise ValueError(f"sqlite_sync is normal or full, not {sqlite_sync!r}")
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         in_memory = path in ("", ":memory:") or url in ("sqlite://", "sqlite:///:memory:")
@@ -301,9 +304,10 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
-                # WAL + full sync: an acknowledged turn survives a crash of the process.
+                # WAL: readers never wait for the writer. An acknowledged turn survives a crash of the
+                # process either way; `full` also waits for the disk, for a power cut.
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute(f"PRAGMA synchronous={sqlite_sync.upper()}")
             # Erased debriefs are overwritten on disk, not just unlinked from the b-tree.
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
@@ -356,11 +360,11 @@ class _Writer:
 
 
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sqlite_sync: str = "normal") -> None:
         # Imported here: the migrations read the tables this module defines.
         from assistant.storage.migrations import migrate
 
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, sqlite_sync)
         # An in-memory SQLite database is one connection shared by every thread: work must stay on one.
         self.in_memory = isinstance(self.engine.pool, StaticPool)
         migrate(self.engine)

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from assistant.core.settings import Settings
+from assistant.service import Service
 from assistant.storage.store import RecruiterRow, Store
+from tests.support.fakes import ScriptedChatModel
 from tests.support.transactions import Begins
 
 
@@ -70,3 +73,18 @@ def test_write_sessions_of_many_threads_all_commit(store: Store) -> None:
         thread.join()
     assert failures == []
     assert store.count_recruiters() == 60
+
+
+def _synchronous(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.exec_driver_sql("PRAGMA synchronous").scalar_one())
+
+
+def test_sqlite_commits_without_waiting_for_the_disk_unless_told_to(tmp_path: Path) -> None:
+    # SQLite's numbers: 1 is NORMAL, 2 is FULL.
+    assert _synchronous(Store(f"sqlite:///{tmp_path / 'normal.db'}")) == 1
+    settings = Settings(storage={"data_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'full.db'}",
+                                 "sqlite_sync": "full"}, access={"api_keys": ""})
+    assert _synchronous(Service(settings, model=ScriptedChatModel(script=[])).store) == 2
+    with pytest.raises(ValueError, match="normal or full"):
+        Store(f"sqlite:///{tmp_path / 'other.db'}", "off")
