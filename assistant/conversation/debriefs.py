@@ -231,7 +231,7 @@ class Debriefs:
                     MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
                 )
                 row.version += 1
-                shown = _shown(row)
+                shown = _shown(s, debrief_id) if self._guidance else set()
             # What the turn reads is what this transaction stored: the debrief's lock keeps other turns
             # out until the outcome is stored, and a pending message keeps out other processes' turns.
             emit(("accepted", {"debrief_id": debrief_id}))
@@ -251,7 +251,7 @@ class Debriefs:
                 _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
-                shown = _shown(row)
+                shown = _shown(s, debrief_id) if self._guidance else set()
             outcome = self._run_turn(recruiter_id, _Read(row, shown), stream, emit)
         self._turn_done(recruiter_id, debrief_id, outcome)
         return outcome
@@ -316,17 +316,18 @@ class Debriefs:
         stored_record = record.model_dump(mode="json")
         guidance_rows = [_to_guidance_row(note, pending.seq, debrief_id) for note in notes]
         today = datetime.now(UTC).date()
-        with self._store.session() as s:
+        with self._store.session() as s, s.no_autoflush:
+            # Everything is read before anything changes, so the changes go out in one flush at commit.
             row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
             message = s.scalars(select(MessageRow).where(
                 MessageRow.debrief_id == debrief_id, MessageRow.seq == pending.seq)).one()
-            message.status = "done"
-            message.details = details
             extra = followups(s, debrief_id, record, complete=topic is None, today=today)
             reply = "\n".join([reply, *extra])
+            seq = _message_count(s, debrief_id)
+            message.status = "done"
+            message.details = details
             # Added by key rather than to the row's collections, so the transcript is not loaded again.
-            s.add(MessageRow(debrief_id=debrief_id, seq=_message_count(s, debrief_id), role="assistant",
-                             text=reply))
+            s.add(MessageRow(debrief_id=debrief_id, seq=seq, role="assistant", text=reply))
             s.add_all(guidance_rows)
             row.record = stored_record
             row.flow_state = {**dict(row.flow_state), "asked": topic.id if topic else None,
@@ -505,8 +506,11 @@ class _Read:
     shown: set[tuple[str, str]]
 
 
-def _shown(row: DebriefRow) -> set[tuple[str, str]]:
-    return {(g.collection, g.entry_id) for g in row.guidance}
+def _shown(session: Session, debrief_id: str) -> set[tuple[str, str]]:
+    """The playbook entries shown in the debrief so far: two columns, not the whole guidance rows."""
+    shown = session.execute(
+        select(GuidanceRow.collection, GuidanceRow.entry_id).where(GuidanceRow.debrief_id == debrief_id))
+    return {(collection, entry_id) for collection, entry_id in shown}
 
 
 def _message_count(session: Session, debrief_id: str) -> int:
