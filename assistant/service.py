@@ -29,7 +29,7 @@ class Service:
         """`model` and `playbook` are injected by tests and tools; without a model, start() connects to
         the configured or embedded endpoint."""
         self.settings = settings
-        self.store = store or Store(settings.storage.resolved_database_url)
+        self.store = store or Store(settings.storage.resolved_database_url, settings.storage.sqlite_sync)
         self.keys = Keys(self.store)
         # A claim outlives the slowest turn (every model attempt timing out), so a slow turn is never
         # taken over and run twice; after a crash its key is free again once this has passed.

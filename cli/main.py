@@ -362,7 +362,8 @@ def eval_command(
 @keys_app.command("add")
 def add_key(name: Annotated[str, typer.Argument(help="The recruiter's name")]) -> None:
     """Create (or replace) a recruiter's API key and print it once."""
-    store = Store(get_settings().storage.resolved_database_url)
+    storage = get_settings().storage
+    store = Store(storage.resolved_database_url, storage.sqlite_sync)
     from assistant.access import Keys
 
     key = Keys(store).add(name)
@@ -384,7 +385,7 @@ def erase(
     """A candidate's erasure request: every debrief of the recruiter about them, with drafts, transcripts
     and interviews naming them; audit events are kept without details. Prints the counts as JSON."""
     settings = get_settings()
-    store = Store(settings.storage.resolved_database_url)
+    store = Store(settings.storage.resolved_database_url, settings.storage.sqlite_sync)
     try:
         with store.session() as s:
             owner = s.scalar(select(RecruiterRow.id).where(RecruiterRow.name == recruiter))
@@ -409,7 +410,7 @@ def purge(
     period = days or settings.privacy.retention_days
     if not period:
         raise typer.BadParameter("DEBRIEF_RETENTION_DAYS is 0 (keep forever): give --days", param_hint="--days")
-    store = Store(settings.storage.resolved_database_url)
+    store = Store(settings.storage.resolved_database_url, settings.storage.sqlite_sync)
     try:
         _erasure_report(Erasure(store, settings.storage.embedded_server_log).expired(period))
     finally:
@@ -429,7 +430,7 @@ def deliver() -> None:
     """Send the webhook deliveries and ATS notes that are due, once, then exit (for cron, or a worker of
     its own when DEBRIEF_ATS_DELIVER_IN_BACKGROUND is off). Prints how many of each were tried, as JSON."""
     settings = get_settings()
-    store = Store(settings.storage.resolved_database_url)
+    store = Store(settings.storage.resolved_database_url, settings.storage.sqlite_sync)
     try:
         done = Courier(store, settings.ats).deliver_once()
         sys.stdout.write(json.dumps(asdict(done)) + "\n")
@@ -446,7 +447,8 @@ def export_debriefs(
     """Every debrief of the recruiter, one row each, with every field's value and its quotes."""
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
-    store = Store(get_settings().storage.resolved_database_url)
+    storage = get_settings().storage
+    store = Store(storage.resolved_database_url, storage.sqlite_sync)
     try:
         chunks = export(store, _recruiter_id(store, recruiter), fmt)
         if output is None:

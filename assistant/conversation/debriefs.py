@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.conversation.corrections import apply_correction
@@ -165,16 +165,16 @@ class Debriefs:
             return _to_debrief(row)
 
     def get(self, recruiter_id: str, debrief_id: str) -> Debrief:
-        with self._store.session() as s:
+        with self._store.reading() as s:
             return _to_debrief(owned_debrief(s, recruiter_id, debrief_id))
 
     def guidance(self, recruiter_id: str, debrief_id: str) -> list[GuidanceNote]:
         """Every playbook note shown in the debrief so far, oldest first."""
-        with self._store.session() as s:
+        with self._store.reading() as s:
             return [_to_note(g) for g in owned_debrief(s, recruiter_id, debrief_id).guidance]
 
     def list(self, recruiter_id: str) -> builtins.list[Debrief]:
-        with self._store.session() as s:
+        with self._store.reading() as s:
             rows = s.scalars(
                 select(DebriefRow).where(DebriefRow.recruiter_id == recruiter_id)
                 .order_by(DebriefRow.updated_at.desc())
@@ -231,11 +231,14 @@ class Debriefs:
                     MessageRow(seq=len(row.messages), role="recruiter", text=text, status="pending")
                 )
                 row.version += 1
+                shown = _shown(s, debrief_id) if self._guidance else set()
+            # What the turn reads is what this transaction stored: the debrief's lock keeps other turns
+            # out until the outcome is stored, and a pending message keeps out other processes' turns.
             emit(("accepted", {"debrief_id": debrief_id}))
             if self._guidance:
                 # The message is all its embedding needs: made while the model reads it.
                 self._guidance.prepare(text)
-            outcome = self._run_turn(recruiter_id, debrief_id, stream, emit)
+            outcome = self._run_turn(recruiter_id, _Read(row, shown), stream, emit)
         self._turn_done(recruiter_id, debrief_id, outcome)
         return outcome
 
@@ -243,12 +246,13 @@ class Debriefs:
         self, recruiter_id: str, debrief_id: str, expected_version: int | None, stream: bool, emit: Emit
     ) -> TurnOutcome:
         with self._lock(debrief_id):
-            with self._store.session() as s:
+            with self._store.reading() as s:
                 row = owned_debrief(s, recruiter_id, debrief_id)
                 _check_version(row, expected_version)
                 if not any(m.status == "pending" for m in row.messages):
                     raise NothingToRetry("no message is waiting for the model")
-            outcome = self._run_turn(recruiter_id, debrief_id, stream, emit)
+                shown = _shown(s, debrief_id) if self._guidance else set()
+            outcome = self._run_turn(recruiter_id, _Read(row, shown), stream, emit)
         self._turn_done(recruiter_id, debrief_id, outcome)
         return outcome
 
@@ -256,12 +260,12 @@ class Debriefs:
         if self.after_turn:
             self.after_turn(recruiter_id, debrief_id, outcome.complete)
 
-    def _run_turn(self, recruiter_id: str, debrief_id: str, stream: bool, emit: Emit) -> TurnOutcome:
-        with self._store.session() as s:
-            row = owned_debrief(s, recruiter_id, debrief_id)
-            debrief = _to_debrief(row)
-            state = dict(row.flow_state)
-            shown = {(g.collection, g.entry_id) for g in row.guidance}
+    def _run_turn(self, recruiter_id: str, read: _Read, stream: bool, emit: Emit) -> TurnOutcome:
+        """The model reads the pending message of the debrief as `read` holds it; the outcome is stored in
+        one write transaction that loads only the rows it changes."""
+        debrief_id = read.row.id
+        debrief = _to_debrief(read.row)
+        state = dict(read.row.flow_state)
         flow = self.flow(debrief.kind)
         pending = next(m for m in debrief.transcript if m.status == "pending")
         recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
@@ -293,7 +297,7 @@ class Debriefs:
         self._refresh_progress(record, flow, answered)
         asking = topic.question(record) if topic else None
         reply = compose(gate.applied, gate.rejected, asking, flow.closing)
-        notes = self._guidance(record, recruiter_texts, shown) if self._guidance else []
+        notes = self._guidance(record, recruiter_texts, read.shown) if self._guidance else []
         usage = {
             "llm_calls": 1,
             "input_tokens": extraction.input_tokens,
@@ -301,22 +305,31 @@ class Debriefs:
             "model_seconds": round(elapsed, 3),
             "prompts": extraction.prompt_sha256,
         }
-        with self._store.session() as s:
+        # Made before the write lock is taken: the transaction below only stores them.
+        details = {
+            "applied": [u.model_dump(mode="json") for u in gate.applied],
+            "rejected": [r.model_dump(mode="json") for r in gate.rejected],
+            "question_before": question,
+            "known": known,
+            "usage": usage,
+        }
+        stored_record = record.model_dump(mode="json")
+        guidance_rows = [_to_guidance_row(note, pending.seq, debrief_id) for note in notes]
+        today = datetime.now(UTC).date()
+        with self._store.session() as s, s.no_autoflush:
+            # Everything is read before anything changes, so the changes go out in one flush at commit.
             row = owned_debrief(s, recruiter_id, debrief_id, for_update=True)
-            message = next(m for m in row.messages if m.seq == pending.seq)
-            message.status = "done"
-            message.details = {
-                "applied": [u.model_dump(mode="json") for u in gate.applied],
-                "rejected": [r.model_dump(mode="json") for r in gate.rejected],
-                "question_before": question,
-                "known": known,
-                "usage": usage,
-            }
-            extra = followups(s, debrief_id, record, complete=topic is None, today=datetime.now(UTC).date())
+            message = s.scalars(select(MessageRow).where(
+                MessageRow.debrief_id == debrief_id, MessageRow.seq == pending.seq)).one()
+            extra = followups(s, debrief_id, record, complete=topic is None, today=today)
             reply = "\n".join([reply, *extra])
-            row.messages.append(MessageRow(seq=len(row.messages), role="assistant", text=reply))
-            row.record = record.model_dump(mode="json")
-            row.guidance.extend(_to_guidance_row(note, pending.seq) for note in notes)
+            seq = _message_count(s, debrief_id)
+            message.status = "done"
+            message.details = details
+            # Added by key rather than to the row's collections, so the transcript is not loaded again.
+            s.add(MessageRow(debrief_id=debrief_id, seq=seq, role="assistant", text=reply))
+            s.add_all(guidance_rows)
+            row.record = stored_record
             row.flow_state = {**dict(row.flow_state), "asked": topic.id if topic else None,
                               "answered": sorted(answered)}
             row.updated_at = datetime.now(UTC)
@@ -423,7 +436,7 @@ class Debriefs:
         """A pass unless the last one already read every message (before a draft is written)."""
         if self._rereader is None:
             return None
-        with self._store.session() as s:
+        with self._store.reading() as s:
             row = owned_debrief(s, recruiter_id, debrief_id)
             through = dict(row.flow_state).get("refined_through", -1)
             newest = max((m.seq for m in row.messages if m.role == "recruiter" and m.status == "done"), default=-1)
@@ -485,6 +498,26 @@ def _corrected(transcript: builtins.list[Message]) -> set[str]:
     return names
 
 
+@dataclass
+class _Read:
+    """A debrief as a turn found it: its row with the transcript loaded, and the guidance already shown."""
+
+    row: DebriefRow
+    shown: set[tuple[str, str]]
+
+
+def _shown(session: Session, debrief_id: str) -> set[tuple[str, str]]:
+    """The playbook entries shown in the debrief so far: two columns, not the whole guidance rows."""
+    shown = session.execute(
+        select(GuidanceRow.collection, GuidanceRow.entry_id).where(GuidanceRow.debrief_id == debrief_id))
+    return {(collection, entry_id) for collection, entry_id in shown}
+
+
+def _message_count(session: Session, debrief_id: str) -> int:
+    """The next message's seq: messages are numbered from 0 without gaps."""
+    return session.scalar(select(func.count()).where(MessageRow.debrief_id == debrief_id)) or 0
+
+
 def _check_version(row: DebriefRow, expected: int | None) -> None:
     if expected is not None and row.version != expected:
         raise StaleVersion(
@@ -501,10 +534,10 @@ def _to_note(row: GuidanceRow) -> GuidanceNote:
     return GuidanceNote(row.collection, row.entry_id, row.title, row.heading, row.file, row.text, row.reason)
 
 
-def _to_guidance_row(note: GuidanceNote, message_seq: int) -> GuidanceRow:
+def _to_guidance_row(note: GuidanceNote, message_seq: int, debrief_id: str | None = None) -> GuidanceRow:
     # Cut to the column sizes: a recruiter's own document can have any title, and Postgres enforces them.
     return GuidanceRow(
-        message_seq=message_seq, collection=note.collection[:32], entry_id=note.entry_id[:200],
+        debrief_id=debrief_id, message_seq=message_seq, collection=note.collection[:32], entry_id=note.entry_id[:200],
         title=note.title[:300], heading=note.heading[:300], file=note.file[:500], text=note.text,
         reason=note.reason[:300],
     )

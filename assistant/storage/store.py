@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,19 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 from sqlalchemy.schema import CreateColumn
+
+# The execution option that marks a read-only session's connection (see Store.reading).
+READING = "debrief_reading"
+# Connections kept open to an SQLite file: one for each thread that may hold a session at once (the
+# server's 40 worker threads, and a few background ones). Fewer would close and reopen connections all
+# the time under load (each reopening runs the pragmas below again); more than this may still be opened.
+SQLITE_POOL_SIZE = 48
+# Seconds a write waits for another to finish before it fails with "database is locked".
+SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
 def _now() -> datetime:
@@ -267,17 +277,24 @@ def add_missing_columns(bind: Connection | Engine) -> list[str]:
     return added
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_sync: str = "normal") -> Engine:
+    """`sqlite_sync` is SQLite's `synchronous` in WAL mode, `normal` or `full` (see DEBRIEF_SQLITE_SYNC)."""
+    if sqlite_sync not in ("normal", "full"):
+        raise ValueError(f"sqlite_sync is normal or full, not {sqlite_sync!r}")
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         in_memory = path in ("", ":memory:") or url in ("sqlite://", "sqlite:///:memory:")
         if not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             _owner_only(Path(path))
+        pooling: dict[str, Any] = (
+            {"poolclass": StaticPool} if in_memory
+            # No limit on overflow: a connection to a file costs no server anything, and a thread must
+            # never wait for one (that would be one more queue in front of the write lock).
+            else {"poolclass": QueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
+        )
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=StaticPool if in_memory else None,
+            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}, **pooling
         )
 
         @event.listens_for(engine, "connect")
@@ -287,15 +304,21 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             if not in_memory:
-                # WAL + full sync: an acknowledged turn survives a crash of the process.
+                # WAL: readers never wait for the writer. An acknowledged turn survives a crash of the
+                # process either way; `full` also waits for the disk, for a power cut.
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=FULL")
+                cursor.execute(f"PRAGMA synchronous={sqlite_sync.upper()}")
             # Erased debriefs are overwritten on disk, not just unlinked from the b-tree.
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _begin_immediate(connection: Any) -> None:
+        def _begin(connection: Any) -> None:
+            if connection.get_execution_options().get(READING):
+                # Only reads: in WAL mode a deferred transaction reads a snapshot and never waits for the
+                # write lock, nor makes a writer wait.
+                connection.exec_driver_sql("BEGIN")
+                return
             # A deferred transaction that reads and then writes fails at once with "database is locked"
             # when another writer got there first; taking the write lock up front makes it wait instead.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -318,21 +341,60 @@ def _owner_only(database: Path) -> None:
             pass  # someone else's file: SQLite will say so if it cannot be used
 
 
+class _Writer:
+    """The turn to write to an SQLite database, for the threads of this process. Waiting is bounded by
+    the same busy timeout as SQLite's own lock and fails the same way, so a thread that waits for one
+    holding a write session never hangs. Reentrant: a write session opened inside another on the same
+    thread goes on to SQLite's lock and fails there, as it did before this queue."""
+
+    def __init__(self, timeout_s: float = SQLITE_BUSY_TIMEOUT_S) -> None:
+        self._lock = threading.RLock()
+        self._timeout_s = timeout_s
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(timeout=self._timeout_s):
+            raise OperationalError("waiting for the write lock", None, Exception("database is locked"))
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, sqlite_sync: str = "normal") -> None:
         # Imported here: the migrations read the tables this module defines.
         from assistant.storage.migrations import migrate
 
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, sqlite_sync)
         # An in-memory SQLite database is one connection shared by every thread: work must stay on one.
         self.in_memory = isinstance(self.engine.pool, StaticPool)
         migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Nothing is flushed by a query: a change in a reading session is refused at its end instead.
+        self._readings = sessionmaker(
+            self.engine.execution_options(**{READING: True}), expire_on_commit=False, autoflush=False
+        )
+        # SQLite has one writer at a time. Threads of this process queue for it here, and the next one
+        # starts as soon as the last commits, instead of each polling the file lock from SQLite's busy
+        # handler (sleeps that grow to 100 ms while the lock may stand free). Other processes are still
+        # kept out by the file lock itself.
+        self._writer = _Writer() if self.engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
+        """A transaction that may write. On SQLite it holds the database's write lock from its first
+        statement to its commit, so keep work that needs no lock out of it."""
+        with self._writer or nullcontext(), self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it never takes nor waits for the write lock, and sees
+        the database as it was at its first read. Rows it loads stay readable after it ends. A change made
+        in it is an error, never written."""
+        with self._readings() as session, session.begin():
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError("a reading session changed rows: use Store.session to write")
 
     def forget_erased(self) -> None:
         """After an erasure. In WAL mode SQLite writes every change to the -wal file beside the database
@@ -356,11 +418,11 @@ class Store:
             connection.close()
 
     def recruiter_by_key_hash(self, key_sha256: str) -> RecruiterRow | None:
-        with self.session() as s:
+        with self.reading() as s:
             return s.scalar(select(RecruiterRow).where(RecruiterRow.key_sha256 == key_sha256))
 
     def count_recruiters(self) -> int:
-        with self.session() as s:
+        with self.reading() as s:
             return len(s.scalars(select(RecruiterRow.id)).all())
 
     def upsert_recruiter(self, name: str, key_sha256: str) -> RecruiterRow:

@@ -40,6 +40,7 @@ DEPLOYED = {
     "DEBRIEF_DATA_DIR": "storage.data_dir",
     "DEBRIEF_MODEL_CACHE_DIR": "storage.model_cache_dir",
     "DEBRIEF_DATABASE_URL": "storage.database_url",
+    "DEBRIEF_SQLITE_SYNC": "storage.sqlite_sync",
     "DEBRIEF_API_KEYS": "access.api_keys",
     "DEBRIEF_CREATE_DEV_KEY": "access.create_dev_key",
     "DEBRIEF_PROMPTS_DIR": "content.prompts_dir",

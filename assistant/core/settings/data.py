@@ -28,6 +28,15 @@ class StorageSettings(SettingsGroup):
             "Any SQLAlchemy URL; Postgres works (`postgresql+psycopg://…`, install `psycopg[binary]`)."
         ),
     )
+    sqlite_sync: Literal["normal", "full"] = Field(
+        default="normal",
+        description=(
+            "How an SQLite database commits (WAL mode). `normal`: a commit is with the operating system when it "
+            "returns, so a crash of Debrief loses nothing acknowledged, but a power cut or a crash of the machine "
+            "may undo the last commits before it (the database stays whole). `full`: each commit waits for the "
+            "disk (about 4 ms on an SSD), under the one write lock every turn queues for. Other databases: unused."
+        ),
+    )
     model_cache_dir: Path = Field(
         default=Path.home() / ".cache" / "debrief" / "models",
         description=(
