@@ -131,12 +131,17 @@ class EmbeddedSettings(SettingsGroup):
             "answer; `off` forces it off (slower), `on` forces it on. The service log says which path was taken."
         ),
     )
+    # Measured on 2 cores (docs/performance.md): four slots made four recruiters sending at once wait 6.0x
+    # a turn alone, one slot 1.9x. Simultaneous turns of one side cannot all start from its cached
+    # instructions (a saved prompt state is restored into one slot only), so some read them cold, and on
+    # two cores there is no spare compute to decode several answers at once.
     parallel: int = Field(
-        default=4,
+        default=1,
         ge=1,
         description=(
-            "Requests the embedded server decodes together (llama-server slots, continuous batching): recruiters "
-            "sending at once share each forward pass instead of queueing. The context is one pool shared by all."
+            "Requests the embedded server decodes together (llama-server slots, continuous batching; the context is "
+            "one pool shared by all). 1 on 2 cores measured best: with 4, four recruiters sending at once waited "
+            "6.0x a turn alone against 1.9x. Raise it on a machine with more cores."
         ),
     )
     server_binary: Path | None = Field(
