@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.core import PromptLibrary, Settings, specs_for  # noqa: E402
 from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
 from assistant.model.cpu import cpu_path  # noqa: E402
+from assistant.model.embedded import default_binary  # noqa: E402
 from bench.turn_latency import machine  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -186,7 +187,8 @@ def main() -> None:
         instructions = instructions[:args.read_chars]
     with_before = bool(args.before_python)
     console.print({"machine": machine(), "model": args.model, "threads": args.threads, "rounds": args.rounds,
-                   "cpu flags": _cpu_flags(), "before available": with_before})
+                   "cpu flags": " ".join(cpu_path(settings.embedded.server_binary or default_binary()).simd),
+                   "before available": with_before})
     results: dict[str, Speeds] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for round_index in range(args.rounds):
@@ -218,16 +220,6 @@ def _cell(values: list[float]) -> str:
     if not values:
         return "-"
     return f"{statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f})"
-
-
-def _cpu_flags() -> str:
-    try:
-        line = next(li for li in Path("/proc/cpuinfo").read_text().splitlines() if li.startswith("flags"))
-    except (OSError, StopIteration):
-        return "unknown"
-    wanted = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512vnni", "avx_vnni", "amx_int8", "amx_tile", "amx_bf16")
-    present = line.split(":", 1)[1].split()
-    return " ".join(flag for flag in wanted if flag in present)
 
 
 if __name__ == "__main__":

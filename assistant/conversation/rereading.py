@@ -15,6 +15,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.conversation.extraction import (
+    ANSWER_NAME,
     Extraction,
     PastTurn,
     call_model,
@@ -56,7 +57,7 @@ class Rereader:
         self._breaker = breaker
         self._redact = redact
         self._bound = {
-            side: structured(chat_model, "record_updates", update_schema(side, MAX_PROPOSALS, specs_for(side)),
+            side: structured(chat_model, ANSWER_NAME, update_schema(side, MAX_PROPOSALS, specs_for(side)),
                              MAX_OUTPUT_TOKENS)
             for side in SIDES
         }

@@ -189,9 +189,9 @@ class ServerOptions:
     start_timeout_s: float
     # llama.cpp's weight repacking (see cpu.py): off on processors whose repacked path crashes.
     repack: bool = True
-    # Slots decoded together (continuous batching): recruiters sending at once share each forward pass
-    # instead of queueing behind one another.
-    parallel: int = 4
+    # Slots decoded together (continuous batching); one, as DEBRIEF_EMBEDDED_PARALLEL's default, unless
+    # asked (see its description for what more measured on 2 cores).
+    parallel: int = 1
     binary: Path | None = None
 
 
