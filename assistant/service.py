@@ -89,11 +89,9 @@ class Service:
             rereader=Rereader(self._model, self.prompts, breaker=breaker, redact=redact),
             names_in_turns=s.conversation.names_in_turns,
         )
-        if s.refinement.in_background:
+        if s.refinement.in_background or s.refinement.on_completion:
             self.refiner = BackgroundRefiner(self._debriefs, s.refinement.delay_s)
-            refiner = self.refiner
-            self._debriefs.after_turn = lambda recruiter_id, debrief_id, complete: refiner.request(
-                recruiter_id, debrief_id, at_once=complete)
+            self._debriefs.after_turn = self._refine_after_turn
         self._drafts = Drafts(
             self.store, DraftWriter(self._model, self.prompts, self.settings.drafting.max_tokens, outage=outage),
             max_unsupported_share=self.settings.drafting.max_unsupported_share,
@@ -114,6 +112,10 @@ class Service:
                 # Debriefs work without the playbook; only advice and search are missing.
                 log.warning("the playbook could not be ingested: %s", exc)
         return self
+
+    def _refine_after_turn(self, recruiter_id: str, debrief_id: str, complete: bool) -> None:
+        if self.refiner and (complete or self.settings.refinement.in_background):
+            self.refiner.request(recruiter_id, debrief_id, at_once=complete)
 
     def _refine_before_draft(self, recruiter_id: str, debrief_id: str) -> None:
         """A draft rests on the record as the whole conversation supports it: a pass still running is

@@ -56,7 +56,7 @@ def main() -> None:
         access={"create_dev_key": False, "api_keys": ""},
         playbook={"auto_ingest": False},
         llm={"max_retries": 0},
-        refinement={"in_background": False, "before_drafts": False},
+        refinement={"in_background": False, "on_completion": False, "before_drafts": False},
     )
     runtime = None
     if args.base_url:

@@ -36,7 +36,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
             storage={"data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/turns.db"},
-            access={"api_keys": ""}, limits={"rate_limit_per_minute": 0}, refinement={"in_background": False},
+            access={"api_keys": ""}, limits={"rate_limit_per_minute": 0},
+            refinement={"in_background": False, "on_completion": False},
         )
         service = Service(settings, model=ScriptedChatModel(script=stub_updates)).start()
         key = service.dev_key

@@ -286,7 +286,7 @@ def bench_service(
         playbook={"guidance_per_turn": 0, "auto_ingest": False, "embedder": "hash"},
         limits={"rate_limit_per_minute": 0},
         # The turn alone, as before: the whole-conversation pass's cost is reported by `debrief eval`.
-        refinement={"in_background": False},
+        refinement={"in_background": False, "on_completion": False},
     )
     model = chat_model(endpoint, settings, http_client=httpx.Client(event_hooks={"response": [meter.hook]}))
     # A file, not sqlite:// in memory: that is one connection, which the threads of conversations sent

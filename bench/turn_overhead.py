@@ -178,7 +178,7 @@ def growth(turns: int) -> None:
         settings = Settings(
             storage={"data_dir": Path(tmp), "database_url": f"sqlite:///{tmp}/growth.db"},
             access={"api_keys": ""},
-            refinement={"in_background": False},
+            refinement={"in_background": False, "on_completion": False},
         )
         model = ScriptedChatModel(script=script)
         service = Service(settings, model=model).start()

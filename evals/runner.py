@@ -87,7 +87,7 @@ class Engine:
         # No background pass: the eval runs the whole-conversation pass itself, once the turns are done.
         settings = settings.overridden(
             access={"create_dev_key": False, "api_keys": ""},
-            refinement={"in_background": False, "before_drafts": False},
+            refinement={"in_background": False, "on_completion": False, "before_drafts": False},
         )
         self._service = Service(settings, model=model, store=Store("sqlite://")).start()
         self._recruiter = self._service.keys.authenticate(self._service.keys.add("evals")).id

@@ -17,10 +17,11 @@ from tests.support.fakes import ScriptedChatModel
 def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every Settings() built in a fast test embeds by word hashing and skips the ingest at start (an
     ingest with the real model costs seconds per service); tests marked embedded get the real defaults."""
-    # The whole-conversation pass is one more model call per turn and per draft: tests whose scripted
-    # or recorded model traffic predates it run without it; tests about it build Settings that ask for it.
+    # The whole-conversation pass is one more model call per turn, per completed flow and per draft: tests
+    # whose scripted or recorded model traffic predates it run without it; tests about it ask for it.
     monkeypatch.setenv("DEBRIEF_REFINE_IN_BACKGROUND", "false")
     monkeypatch.setenv("DEBRIEF_REFINE_BEFORE_DRAFTS", "false")
+    monkeypatch.setenv("DEBRIEF_REFINE_ON_COMPLETION", "false")
     # No delivery thread in every service: the hand-off's tests run the worker when they mean to.
     monkeypatch.setenv("DEBRIEF_ATS_DELIVER_IN_BACKGROUND", "false")
     if request.node.get_closest_marker("embedded") is None:

@@ -130,14 +130,19 @@
       if (!failed) refined();
     };
 
-    // After a turn the record is re-read against the whole conversation in the background; say so,
-    // and swap in the refined record when that pass is done. A newer turn restarts the wait.
+    // When the flow completes (or, if configured, after any turn) the record is re-read against the
+    // whole conversation in the background; say so while it runs, and swap in the refined record when
+    // that pass is done (200). A 204 means no pass was running. A newer turn restarts the wait.
     let refining = 0;
     const refined = async () => {
       const mine = ++refining;
-      statusLine.textContent = "Done. Refining the record from the whole conversation…";
-      const response = await fetch(`/app/debriefs/${debriefId}/refinement`, { credentials: "same-origin" });
-      if (mine !== refining || !response.ok) return;
+      const pending = fetch(`/app/debriefs/${debriefId}/refinement`, { credentials: "same-origin" });
+      const shown = setTimeout(() => {
+        if (mine === refining) statusLine.textContent = "Done. Refining the record from the whole conversation…";
+      }, 300);
+      const response = await pending;
+      clearTimeout(shown);
+      if (mine !== refining || response.status !== 200) return;
       await refresh();
       statusLine.textContent = "Done. The record is refined from the whole conversation.";
     };

@@ -124,11 +124,13 @@ def live_panels(request: Request, debrief_id: str, recruiter: SignedIn, debriefs
 async def refinement_done(
     debrief_id: str, recruiter: SignedIn, debriefs: DebriefsDep, service: Annotated[Service, Depends(get_service)]
 ) -> Response:
-    """Answers once no whole-conversation pass is running or due for the debrief (204), so the page can
-    say the record is being refined and swap in the refined panels when it is done."""
+    """Answers once no whole-conversation pass is running or due for the debrief, so the page can say
+    the record is being refined and swap in the refined panels when it is done: 200 after waiting for
+    a pass, 204 when none was running (nothing to swap in)."""
     await run_in_threadpool(debriefs.get, recruiter.id, debrief_id)
     if service.refiner and service.refiner.is_refining(debrief_id):
         await run_in_threadpool(service.refiner.wait, debrief_id, service.settings.llm.timeout_s * 2)
+        return Response(status_code=200)
     return Response(status_code=204)
 
 

@@ -401,7 +401,7 @@ class Debriefs:
         if not turns:
             return RefinementOutcome([], [], {"llm_calls": 0}, debrief.version)
         started = time.perf_counter()
-        extraction = self._rereader.reread(debrief.kind, turns, debrief.record)
+        extraction = self._rereader.reread(debrief.kind, turns)
         usage = {
             "llm_calls": 1, "input_tokens": extraction.input_tokens, "output_tokens": extraction.output_tokens,
             "model_seconds": round(time.perf_counter() - started, 3), "prompts": extraction.prompt_sha256,

@@ -1,25 +1,39 @@
 """Apply what the whole-conversation pass proposes, through the same gate as a turn, without undoing
 the recruiter's own work.
 
-Every proposal goes through assistant/recording.py exactly as a turn's does (the quote must stand in
-the recruiter's messages, outside pasted instructions; the value must parse; protected-characteristic
-remarks are routed to compliance flags). On top of that the pass only adds: it fills fields the record
-does not hold and adds list items it does not list, and it never touches a field the recruiter typed in
-or corrected. Changing a value already recorded is left to the recruiter: the turn that recorded it read
-the message closer than one pass over everything can, and a later correction must not be reverted by a
-model re-reading the older words.
+Every proposal goes through assistant/conversation/recording.py exactly as a turn's does (the quote
+must stand in the recruiter's messages, outside pasted instructions; the value must parse;
+protected-characteristic remarks are routed to compliance flags). On top of that:
+- it never touches a field the recruiter typed in or corrected;
+- it fills fields the record does not hold and adds list items it does not list yet;
+- it may change who and what the debrief is about (candidate, role, company, stage), and nothing else
+  a turn recorded. Those facts are spread over messages: a turn reads one and can take the interviewer
+  for the candidate or a project for the company, which a reading of the whole conversation is better
+  placed to see. Other values stay as the turn read them: it read that message closer than one pass
+  over everything can, and a correction must not be reverted by a model re-reading the older words.
+The pass writes every field it can, so it also says "no", "none" and "unknown" where a turn stays
+silent; those are taken only where the words say so.
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.compliance import flag_for
 from assistant.conversation.recording import GateResult, apply_updates
-from assistant.core import SPECS_BY_KEY, Kind, ProposedUpdate, Record, Rejection, normalise
+from assistant.core import SPECS_BY_KEY, FieldSpec, Kind, ProposedUpdate, Record, Rejection, normalise, says_no
 
-# The pass may answer "unknown" for a judgement it cannot make: that is an answer, not a value.
-_NO_ANSWER = {"unknown", "n/a", "none", "not stated", "unclear"}
+# What the pass writes for a field it cannot fill: an answer, not a value.
+_NO_ANSWER = {"unknown", "n a", "na", "none", "not stated", "not mentioned", "unclear", "no", "nothing", "null"}
+_REVISABLE = {"candidate_name", "role_title", "company", "interview_stage"}
 _WORD = re.compile(r"[a-z0-9]+")
+_KEPT = "kept as you typed or corrected it"
+_NOT_IN_QUOTE = "value not in its quote"
+_NO_NEGATION = "the quote does not say no"
+_REMARK = "rests on a remark about a protected characteristic"
+_REPORTED = (_KEPT, _NOT_IN_QUOTE, _NO_NEGATION, _REMARK)
+# The pass's own judgements (a client's decision is a fact it reports, not one it makes).
+_JUDGED = {"failure_cause", "relationship_risk"}
 
 
 def _words(text: str) -> set[str]:
@@ -34,37 +48,83 @@ def _already_listed(item: str, items: list[object]) -> bool:
     return any(len(new & _words(str(old))) / len(new) >= 0.6 for old in items)
 
 
+def _listed_elsewhere(record: Record, spec: FieldSpec, item: str) -> bool:
+    """One point, one field: the pass tends to file a point under every list it could belong to."""
+    return any(
+        _already_listed(item, value)
+        for name, field in record.fields.items()
+        if name not in (spec.name, "compliance_flags") and isinstance(value := field.value, list)
+    )
+
+
+def _said(update: ProposedUpdate, spec: FieldSpec) -> str:
+    # For text the quote is the value.
+    return update.quote if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value
+
+
+def _revises(record: Record, spec: FieldSpec, update: ProposedUpdate) -> bool:
+    """A different name, role, company or stage than the turn's; a name, role or company only when it
+    says at least as much: a mistaken label gives way to a fuller one ("HM" to "Hartwell Defence
+    Systems"), while a fragment the pass picked up ("MD", "civils") never replaces a full value. One
+    that holds the other is the same."""
+    if spec.name not in _REVISABLE or spec.parent:
+        return False
+    new, old = normalise(update.value or update.quote), normalise(str(record.value(spec.name)))
+    if not new or new in old or old in new:
+        return False
+    # A stage is a short label ("final"), so a shorter one is no fragment: the turn's longer value is
+    # more often a whole clause it took for the stage.
+    return spec.name == "interview_stage" or len(new) >= len(old)
+
+
 def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str | None:
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None:
         return None  # the gate reports it
     top = spec.parent or spec.name
     if top in protected or f"{top}.{spec.name}" in protected:
-        return "kept as you typed or corrected it"
-    if spec.kind is Kind.CHOICE and update.value.strip().lower() in _NO_ANSWER:
+        return _KEPT
+    said = _said(update, spec)
+    if spec.kind is not Kind.BOOLEAN and " ".join(_WORD.findall(said.lower())) in _NO_ANSWER:
         return "no answer"
+    if spec.kind is Kind.BOOLEAN and update.value.strip().lower() in ("no", "false") and (
+            not says_no(update.quote) or len(_words(update.quote)) < 2):
+        # A bare "no" found anywhere in the messages says nothing about this field.
+        return _NO_NEGATION
     if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and update.value.strip() and (
             normalise(update.value) not in normalise(update.quote)):
         # Over a whole transcript the small model sometimes quotes one message for a value written in
         # another ("final" with an unrelated sentence): the turn's gate would store the whole sentence.
-        return "value not in its quote"
+        return _NOT_IN_QUOTE
+    if spec.name in _JUDGED and flag_for(update.quote):
+        # Our judgement of the client never rests on a remark about a protected characteristic.
+        return _REMARK
+    if spec.parent == "competing_offer" and record.value("competing_offers") is not True:
+        return "no competing offer recorded"  # details of an offer nobody said exists
+    if spec.key == "competing_offer_company" and normalise(update.quote) == normalise(str(record.value("company"))):
+        return "already recorded"  # the client's own offer competes with nothing
     current = record.fields.get(top)
+    if spec.kind is Kind.TEXT_LIST:
+        items = current.value if current is not None and isinstance(current.value, list) else []
+        if _already_listed(update.quote or update.value, items) or _listed_elsewhere(record, spec, update.quote):
+            return "already recorded"
+        return None
     if current is None:
         return None
     if spec.parent:
         held = current.value if isinstance(current.value, dict) else {}
         return "already recorded" if held.get(spec.name) not in (None, "") else None
-    if spec.kind is Kind.TEXT_LIST:
-        items = current.value if isinstance(current.value, list) else []
-        return "already recorded" if _already_listed(update.quote or update.value, items) else None
-    return "already recorded" if record.is_filled(top) else None
+    if record.is_filled(top) and not _revises(record, spec, update):
+        return "already recorded"
+    return None
 
 
 def apply_refinement(
     record: Record, proposed: list[ProposedUpdate], messages: list[str], protected: set[str]
 ) -> GateResult:
     """Mutates `record` with the proposals that add something and pass the gate. `protected`: fields
-    the recruiter typed in or corrected. Fields the pass creates are marked source "conversation"."""
+    the recruiter typed in or corrected. Fields the pass creates or changes are marked source
+    "conversation"."""
     result = GateResult()
     before = set(record.fields)
     # One at a time, so that a second proposal for a field the first one just filled counts as known.
@@ -74,10 +134,12 @@ def apply_refinement(
             one = apply_updates(record, [update], messages)
             result.applied.extend(one.applied)
             result.rejected.extend(one.rejected)
-        elif reason in ("kept as you typed or corrected it", "value not in its quote"):
+        elif reason in _REPORTED:
             result.rejected.append(Rejection(field=update.field, value=update.value[:60], reason=reason))
-    for name in set(record.fields) - before:
-        record.fields[name].source = "conversation"
+    changed = {u.field.split(".")[0] for u in result.applied if u.corrected_from is not None}
+    for name in (set(record.fields) - before) | changed:
+        if name in record.fields:
+            record.fields[name].source = "conversation"
     return result
 
 

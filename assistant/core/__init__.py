@@ -48,7 +48,14 @@ from assistant.core.schema import (
 from assistant.core.settings import AtsSettings, Settings, SettingsGroup, get_settings
 from assistant.core.text import STOP_WORDS, stem, words
 from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
-from assistant.core.values import InvalidValue, answer_in_quote, parse_amount, parse_currency, parse_value
+from assistant.core.values import (
+    InvalidValue,
+    answer_in_quote,
+    parse_amount,
+    parse_currency,
+    parse_value,
+    says_no,
+)
 
 __all__ = [
     "MODEL_CALLS_IN_FLIGHT",
@@ -108,6 +115,7 @@ __all__ = [
     "parse_amount",
     "parse_currency",
     "parse_value",
+    "says_no",
     "prompts_folder",
     "record_field_names",
     "specs_for",

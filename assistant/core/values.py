@@ -81,6 +81,9 @@ def parse_amount(text: str) -> int:
     if _EXPONENT.search(raw):
         raise InvalidValue(f"{text!r} is written with an exponent; write the figure out, e.g. 85k or 85,000")
     match = _NUMBER.search(raw)
+    if match and raw[match.end():].lstrip().startswith(("%", "percent", "per cent")):
+        # "+15%" is a rise, not pay: read as 15,000 it would be a figure nobody said.
+        raise InvalidValue(f"{text!r} is a percentage, not an amount")
     if match:
         digits = match.group(1)
         # "95,000" and "1,250,000" use commas as thousands separators; "1.5m" uses a decimal point.
@@ -218,6 +221,11 @@ def _names_subject(spec: FieldSpec, quote: str) -> bool:
 
 
 _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|without|neither)\b|n't\b", re.IGNORECASE)
+
+
+def says_no(text: str) -> bool:
+    """Whether the words hold a negation ("no offer", "hasn't", "without")."""
+    return bool(_NEGATION.search(text))
 
 
 def answer_in_quote(spec: FieldSpec, quote: str) -> Any:

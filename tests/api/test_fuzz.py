@@ -79,6 +79,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fixture, 
         access={"api_keys": ""},
         playbook={"embedder": "hash", "auto_ingest": False},
         llm={"max_retries": 0},
+        refinement={"on_completion": False, "before_drafts": False},  # built before the per-test environment
     )
     service = Service(config, model=ScriptedChatModel(script=_model_answer),
                       store=Store(config.storage.resolved_database_url)).start()

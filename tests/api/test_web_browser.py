@@ -88,6 +88,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Service
         # The test clicks through pages faster than anyone could; the limits have their own tests
         # (tests/api/test_api_limits.py).
         limits={"rate_limit_per_minute": 0},
+        # The answers are queued per action; a whole-conversation pass would take one meant for a turn
+        # or a draft (this module-wide service is built before the per-test environment is set).
+        refinement={"on_completion": False, "before_drafts": False},
     )
     answers = Answers()
     model = ScriptedChatModel(script=answers)

@@ -27,7 +27,9 @@ def vcr_cassette_dir() -> str:
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[tuple[Service, str]]:
     settings = Settings(
-        storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0}
+        storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0},
+        # Only the turns' traffic is recorded (built before the per-test environment, so said here).
+        refinement={"on_completion": False, "before_drafts": False},
     )
     service = Service(settings, model=chat_model(RECORDED_ENDPOINT, settings), store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("recorded"))

@@ -70,6 +70,7 @@ DEPLOYED = {
     "DEBRIEF_REFINE_IN_BACKGROUND": "refinement.in_background",
     "DEBRIEF_REFINE_DELAY_S": "refinement.delay_s",
     "DEBRIEF_REFINE_BEFORE_DRAFTS": "refinement.before_drafts",
+    "DEBRIEF_REFINE_ON_COMPLETION": "refinement.on_completion",
     "DEBRIEF_NAMES_IN_TURNS": "conversation.names_in_turns",
     "DEBRIEF_DRAFT_MAX_TOKENS": "drafting.max_tokens",
     "DEBRIEF_DRAFT_MAX_UNSUPPORTED_SHARE": "drafting.max_unsupported_share",

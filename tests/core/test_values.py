@@ -28,6 +28,16 @@ def test_text_without_a_figure_is_not_an_amount() -> None:
         parse_amount("competitive")
 
 
+@pytest.mark.parametrize("text", ["+15%", "a 10 % rise", "20 percent more"])
+def test_a_percentage_is_not_an_amount(text: str) -> None:
+    with pytest.raises(InvalidValue, match="percentage"):
+        parse_amount(text)
+
+
+def test_a_bonus_percentage_after_the_base_leaves_the_base() -> None:
+    assert parse_amount("£84k base + 10% bonus") == 84_000
+
+
 @pytest.mark.parametrize(("text", "code"), [("£95,000", "GBP"), ("$140k", "USD"), ("eur", "EUR"), ("80 quid", "GBP")])
 def test_currency(text: str, code: str) -> None:
     assert parse_currency(text) == code

@@ -30,6 +30,8 @@ def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         storage={"data_dir": data, "database_url": f"sqlite:///{data / 'db.sqlite'}"},
         llm={"base_url": None},
         embedded={"port": port},
+        # Module-wide, so built before the per-test environment: the turns here are the subject.
+        refinement={"on_completion": False, "before_drafts": False},
     )
     runtime = ModelRuntime(settings)
     endpoint = runtime.start()

@@ -69,3 +69,20 @@ class ScriptedChatModel(BaseChatModel):
 
 def update(field: str, value: str, quote: str) -> Update:
     return {"field": field, "value": value, "quote": quote}
+
+
+def whole_record(*updates: Update) -> dict[str, Any]:
+    """The whole-conversation pass's answer (one property per field) holding these updates: text as its
+    words, list items in a list, figures, yes/no and choices as {quote, value}."""
+    from assistant.core import SPECS_BY_KEY, Kind
+
+    answer: dict[str, Any] = {}
+    for item in updates:
+        kind = SPECS_BY_KEY[item["field"]].kind
+        if kind is Kind.TEXT_LIST:
+            answer.setdefault(item["field"], []).append(item["quote"])
+        elif kind is Kind.TEXT:
+            answer[item["field"]] = item["quote"]
+        else:
+            answer[item["field"]] = {"quote": item["quote"], "value": item["value"]}
+    return answer

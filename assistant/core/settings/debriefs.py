@@ -38,10 +38,18 @@ class RefinementSettings(SettingsGroup):
     in_background: bool = Field(
         default=False,
         description=(
-            "Run the whole-conversation pass (it rereads every message and fills what the turns missed, through "
-            "the same evidence gate) in the background after a turn's reply, once the recruiter has stopped "
-            "typing for `DEBRIEF_REFINE_DELAY_S`; it also runs when the flow completes. Off until it is measured "
-            "on the embedded model: a one-slot model server would make the next turn wait for the pass."
+            "Also run the whole-conversation pass (it rereads every message, fills what the turns missed and "
+            "sets the judgements that need the whole debrief, through the same evidence gate) in the "
+            "background after every turn's reply, once the recruiter has stopped typing for "
+            "`DEBRIEF_REFINE_DELAY_S`. Off by default: on a one-slot model server (the embedded model's "
+            "default) the next turn would wait up to a minute behind the pass."
+        ),
+    )
+    on_completion: bool = Field(
+        default=True,
+        description=(
+            "Run the whole-conversation pass in the background when a debrief's flow completes: the record "
+            "then shows it is being refined, and the values the pass adds are marked as such."
         ),
     )
     delay_s: float = Field(
@@ -51,10 +59,9 @@ class RefinementSettings(SettingsGroup):
         ),
     )
     before_drafts: bool = Field(
-        default=False,
+        default=True,
         description=(
-            "Run the whole-conversation pass before a draft is written, unless the last pass read every message. "
-            "Off until measured, like the background pass."
+            "Run the whole-conversation pass before a draft is written, unless the last pass read every message."
         ),
     )
 
