@@ -38,6 +38,8 @@ _STATES_A_NUMBER = re.compile(
 )
 
 
+# A rating written with its scale: "9/10", "4 out of 5".
+_SCORED = re.compile(r"\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*(?:5|10)\b", re.IGNORECASE)
 _PROPER_NAMES = {"candidate_name", "company"}
 # Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
 _IDENTITY = {"candidate_name", "company", "role_title"}
@@ -127,6 +129,9 @@ def _apply_one(
     raw = update.value.strip()
     if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):
         # A text value must be the recruiter's own words: a trimmed part of the quote, or the quote.
+        raw = ""
+    if spec.kind is Kind.INTEREST and _SCORED.search(quote):
+        # "9/10" says its own scale: the recruiter's words settle the rating, not the model's conversion.
         raw = ""
     try:
         value = parse_value(spec, raw or quote)
