@@ -12,6 +12,10 @@ from assistant.service import Service
 from assistant.storage.store import Store
 from tests.support.fakes import ScriptedChatModel
 
+# What the per-test environment below sets, for module-wide services built before it is: no
+# whole-conversation pass where the model traffic (scripted or recorded) is about something else.
+NO_PASS = {"on_completion": False, "before_drafts": False}
+
 
 @pytest.fixture(autouse=True)
 def _light_playbook(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:

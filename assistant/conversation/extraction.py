@@ -22,7 +22,6 @@ from assistant.core import (
     MODEL_CALL_SECONDS,
     MODEL_CALLS_IN_FLIGHT,
     MODEL_TOKENS,
-    FieldSpec,
     ModelOutputInvalid,
     ModelUnavailable,
     PromptLibrary,
@@ -55,17 +54,15 @@ class Extraction:
     prompt_sha256: dict[str, str] = field(default_factory=dict)
 
 
-def update_schema(
-    side: Side, max_updates: int = MAX_UPDATES, specs: tuple[FieldSpec, ...] | None = None
-) -> dict[str, Any]:
+def update_schema(side: Side) -> dict[str, Any]:
     """The JSON the model must answer with; flat so the grammar stays small."""
-    keys = [spec.key for spec in (specs if specs is not None else turn_specs(side))]
+    keys = [spec.key for spec in turn_specs(side)]
     return {
         "type": "object",
         "properties": {
             "updates": {
                 "type": "array",
-                "maxItems": max_updates,
+                "maxItems": MAX_UPDATES,
                 "items": {
                     "type": "object",
                     # Quote first: a small model copies the words, then labels them, and mislabels far
@@ -152,7 +149,7 @@ class Extractor:
             return streamed_answer(model.stream(messages), on_progress)
 
         args, usage = call_model(self._breaker, ask)
-        return extraction_from(redactor.restore(args) if redactor else args, usage, hashes)
+        return extraction_from(parse_updates(redactor.restore(args) if redactor else args), usage, hashes)
 
 
 def call_model(breaker: Breaker | None, ask: Callable[[], tuple[Any, dict[str, Any]]]) -> tuple[Any, dict[str, Any]]:
@@ -171,19 +168,19 @@ def call_model(breaker: Breaker | None, ask: Callable[[], tuple[Any, dict[str, A
     return args, usage
 
 
-def extraction_from(args: Any, usage: dict[str, Any], hashes: dict[str, str], limit: int = MAX_UPDATES) -> Extraction:
+def extraction_from(proposed: list[ProposedUpdate], usage: dict[str, Any], hashes: dict[str, str]) -> Extraction:
     return Extraction(
-        proposed=parse_updates(args, limit),
+        proposed=proposed,
         input_tokens=int(usage.get("input_tokens", 0)),
         output_tokens=int(usage.get("output_tokens", 0)),
         prompt_sha256=hashes,
     )
 
 
-def parse_updates(args: Any, limit: int = MAX_UPDATES) -> list[ProposedUpdate]:
+def parse_updates(args: Any) -> list[ProposedUpdate]:
     raw_updates = args.get("updates", []) if isinstance(args, dict) else []
     updates = []
-    for raw in raw_updates[:limit]:
+    for raw in raw_updates[:MAX_UPDATES]:
         if not isinstance(raw, dict):
             continue
         updates.append(ProposedUpdate(

@@ -48,12 +48,13 @@ def _already_listed(item: str, items: list[object]) -> bool:
     return any(len(new & _words(str(old))) / len(new) >= 0.6 for old in items)
 
 
-def _listed_elsewhere(record: Record, spec: FieldSpec, item: str) -> bool:
-    """One point, one field: the pass tends to file a point under every list it could belong to."""
+def _listed(record: Record, spec: FieldSpec, item: str) -> bool:
+    """Listed under this field or under any other list but the compliance flags: one point, one field,
+    since the pass tends to file a point under every list it could belong to."""
     return any(
         _already_listed(item, value)
         for name, field in record.fields.items()
-        if name not in (spec.name, "compliance_flags") and isinstance(value := field.value, list)
+        if (name == spec.name or name != "compliance_flags") and isinstance(value := field.value, list)
     )
 
 
@@ -103,12 +104,9 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str
         return "no competing offer recorded"  # details of an offer nobody said exists
     if spec.key == "competing_offer_company" and normalise(update.quote) == normalise(str(record.value("company"))):
         return "already recorded"  # the client's own offer competes with nothing
-    current = record.fields.get(top)
     if spec.kind is Kind.TEXT_LIST:
-        items = current.value if current is not None and isinstance(current.value, list) else []
-        if _already_listed(update.quote or update.value, items) or _listed_elsewhere(record, spec, update.quote):
-            return "already recorded"
-        return None
+        return "already recorded" if _listed(record, spec, update.quote) else None
+    current = record.fields.get(top)
     if current is None:
         return None
     if spec.parent:
@@ -138,8 +136,7 @@ def apply_refinement(
             result.rejected.append(Rejection(field=update.field, value=update.value[:60], reason=reason))
     changed = {u.field.split(".")[0] for u in result.applied if u.corrected_from is not None}
     for name in (set(record.fields) - before) | changed:
-        if name in record.fields:
-            record.fields[name].source = "conversation"
+        record.fields[name].source = "conversation"
     return result
 
 

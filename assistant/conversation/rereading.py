@@ -25,6 +25,7 @@ from assistant.conversation.extraction import (
     PastTurn,
     call_model,
     escape_message,
+    extraction_from,
 )
 from assistant.core import SIDES, FieldSpec, Kind, PromptLibrary, ProposedUpdate, Side, specs_for
 from assistant.model import Breaker, Redactor, invoked_answer, structured
@@ -68,7 +69,7 @@ def record_checklist_schema(side: Side) -> dict[str, Any]:
     return {"type": "object", "properties": {spec.key: _property(spec) for spec in specs_for(side)}}
 
 
-def proposals_from(answer: Any, side: Side, limit: int = MAX_PROPOSALS) -> list[ProposedUpdate]:
+def proposals_from(answer: Any, side: Side) -> list[ProposedUpdate]:
     """The checklist as the updates the gate takes: for text, the words are both quote and value."""
     if not isinstance(answer, dict):
         return []
@@ -86,7 +87,7 @@ def proposals_from(answer: Any, side: Side, limit: int = MAX_PROPOSALS) -> list[
         elif isinstance(written, dict):
             proposed.append(ProposedUpdate(
                 field=key, value=str(written.get("value", "")), quote=str(written.get("quote", ""))))
-    return [update for update in proposed if update.quote.strip()][:limit]
+    return [update for update in proposed if update.quote.strip()][:MAX_PROPOSALS]
 
 
 class Rereader:
@@ -124,9 +125,4 @@ class Rereader:
             messages = redactor.redact_messages(messages)
         bound = self._bound[side]
         args, usage = call_model(self._breaker, lambda: invoked_answer(bound, messages))
-        return Extraction(
-            proposed=proposals_from(redactor.restore(args) if redactor else args, side),
-            input_tokens=int(usage.get("input_tokens", 0)),
-            output_tokens=int(usage.get("output_tokens", 0)),
-            prompt_sha256=hashes,
-        )
+        return extraction_from(proposals_from(redactor.restore(args) if redactor else args, side), usage, hashes)

@@ -30,6 +30,7 @@ from assistant.core.errors import DebriefNotFound
 from assistant.core.settings import Settings
 from assistant.service import Service
 from assistant.storage.store import Store
+from tests.conftest import NO_PASS
 from tests.support.fakes import ScriptedChatModel, update
 
 SEEN: Counter[tuple[str, int]] = Counter()
@@ -79,7 +80,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fixture, 
         access={"api_keys": ""},
         playbook={"embedder": "hash", "auto_ingest": False},
         llm={"max_retries": 0},
-        refinement={"on_completion": False, "before_drafts": False},  # built before the per-test environment
+        refinement=NO_PASS,
     )
     service = Service(config, model=ScriptedChatModel(script=_model_answer),
                       store=Store(config.storage.resolved_database_url)).start()

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.core.settings import Settings
 from assistant.service import Service
-from tests.conftest import make_service
+from tests.conftest import NO_PASS, make_service
 from tests.support.fakes import ScriptedChatModel, update
 from tests.support.web_server import serving
 
@@ -88,9 +88,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Service
         # The test clicks through pages faster than anyone could; the limits have their own tests
         # (tests/api/test_api_limits.py).
         limits={"rate_limit_per_minute": 0},
-        # The answers are queued per action; a whole-conversation pass would take one meant for a turn
-        # or a draft (this module-wide service is built before the per-test environment is set).
-        refinement={"on_completion": False, "before_drafts": False},
+        # The answers are queued per action; a pass would take one meant for a turn or a draft.
+        refinement=NO_PASS,
     )
     answers = Answers()
     model = ScriptedChatModel(script=answers)

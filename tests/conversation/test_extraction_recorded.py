@@ -14,6 +14,7 @@ from assistant.core.settings import Settings
 from assistant.model.llm import Endpoint, chat_model
 from assistant.service import Service
 from assistant.storage.store import Store
+from tests.conftest import NO_PASS
 
 # Where the recording server listens; replay needs no server at all.
 RECORDED_ENDPOINT = Endpoint("http://127.0.0.1:8077/v1", "qwen2.5-coder-1.5b", "not-needed")
@@ -28,8 +29,7 @@ def vcr_cassette_dir() -> str:
 def engine(tmp_path: Path) -> Iterator[tuple[Service, str]]:
     settings = Settings(
         storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0},
-        # Only the turns' traffic is recorded (built before the per-test environment, so said here).
-        refinement={"on_completion": False, "before_drafts": False},
+        refinement=NO_PASS,  # only the turns' traffic is recorded
     )
     service = Service(settings, model=chat_model(RECORDED_ENDPOINT, settings), store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("recorded"))

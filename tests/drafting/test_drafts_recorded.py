@@ -17,6 +17,7 @@ from assistant.model.llm import chat_model
 from assistant.service import Service
 from assistant.storage.store import DebriefRow, Store
 from evals.datasets import load_draft_fixture
+from tests.conftest import NO_PASS
 from tests.conversation.test_extraction_recorded import RECORDED_ENDPOINT
 
 FIXTURE = load_draft_fixture()
@@ -33,8 +34,7 @@ def vcr_cassette_dir() -> str:
 def drafting(tmp_path: Path) -> Iterator[tuple[Service, Recruiter, str]]:
     settings = Settings(
         storage={"data_dir": tmp_path}, access={"create_dev_key": False, "api_keys": ""}, llm={"max_retries": 0},
-        # Only the drafts' traffic is recorded (built before the per-test environment, so said here).
-        refinement={"on_completion": False, "before_drafts": False},
+        refinement=NO_PASS,  # only the drafts' traffic is recorded
     )
     service = Service(settings, model=chat_model(RECORDED_ENDPOINT, settings), store=Store("sqlite://")).start()
     recruiter = service.keys.authenticate(service.keys.add("Dana Reyes"))

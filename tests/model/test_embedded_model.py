@@ -14,6 +14,7 @@ from assistant.core.settings import Settings
 from assistant.model.llm import ModelRuntime, chat_model
 from assistant.service import Service
 from assistant.storage.store import Store
+from tests.conftest import NO_PASS
 
 pytestmark = pytest.mark.embedded
 
@@ -30,8 +31,7 @@ def embedded_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servi
         storage={"data_dir": data, "database_url": f"sqlite:///{data / 'db.sqlite'}"},
         llm={"base_url": None},
         embedded={"port": port},
-        # Module-wide, so built before the per-test environment: the turns here are the subject.
-        refinement={"on_completion": False, "before_drafts": False},
+        refinement=NO_PASS,  # the turns here are the subject
     )
     runtime = ModelRuntime(settings)
     endpoint = runtime.start()
