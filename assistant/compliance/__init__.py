@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.compliance.flagging import JUDGEMENT_FIELDS, flag_for
+from assistant.compliance.flagging import JUDGEMENT_FIELDS, characteristics_in, flag_for, flagged
 from assistant.compliance.lexicon import RULES
 from assistant.compliance.lint import Finding, lint
 
@@ -10,6 +10,8 @@ __all__ = [
     "Finding",
     "JUDGEMENT_FIELDS",
     "RULES",
+    "characteristics_in",
     "flag_for",
+    "flagged",
     "lint",
 ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compliance import JUDGEMENT_FIELDS, flag_for
+from assistant.compliance import JUDGEMENT_FIELDS, flag_for, flagged
+from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
 from assistant.core import (
     SPECS_BY_KEY,
@@ -153,12 +154,14 @@ def _apply_one(
             _infer_currency(record, spec.parent, quote, result)
         return None
 
-    if spec.name == "compliance_flags":
-        value = flag_for(str(value)) or value
-    elif spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
-        flag = flag_for(str(value))
-        if flag:
-            _append(record, "compliance_flags", flag, quote, result)
+    if spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
+        remark = remark_around(located, messages)
+        carried = flag_for(str(value)) or flag_for(clause_of(located, messages).text)
+        if spec.name == "compliance_flags" and flag_for(remark.text):
+            _flag(record, remark, messages, result)
+            return None
+        if carried and spec.name != "compliance_flags":
+            _flag(record, remark, messages, result)
             # A judgement must not carry the remark as a reason; and a remark is never a stage or a
             # notice period, whatever field the model chose, so such a field stays as it was.
             if spec.name in JUDGEMENT_FIELDS or spec.kind is Kind.TEXT:
@@ -180,6 +183,28 @@ def _apply_one(
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
     result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
     return None
+
+
+def _flag(record: Record, remark: Located, messages: list[str], result: GateResult) -> None:
+    flags = record.fields.get("compliance_flags")
+    if flags and same_remark(remark, flags.evidence, messages):
+        return
+    flag = flag_for(remark.text.rstrip(" .!?;,")) or flag_for(remark.text)
+    if flag:
+        _append(record, "compliance_flags", flag, remark.text, result)
+
+
+def flag_remarks(record: Record, messages: list[str], index: int, result: GateResult) -> None:
+    """Flags the remarks of message `index` that no flag covers yet, whatever the model proposed. A
+    sentence whose characteristics are all flagged already is taken to be about the same remark
+    ("he wants to sleep on it after the age stuff"), so it adds no second flag."""
+    flags = record.fields.get("compliance_flags")
+    named = set().union(*(flagged(str(v)) for v in flags.value)) if flags else set()
+    for remark, found in remarks_in(index, messages[index], untrusted_spans(messages[index])):
+        if set(found) <= named:
+            continue
+        _flag(record, remark, messages, result)
+        named |= set(found)
 
 
 def _append(record: Record, name: str, value: object, quote: str, result: GateResult) -> None:

@@ -172,10 +172,10 @@ def test_a_remark_on_a_protected_characteristic_becomes_a_flag_not_a_concern(
     outcome = service.debriefs.post_message(recruiter, debrief_id, text)
     assert outcome.record.value("concerns") == ["she was late"]
     flags = outcome.record.value("compliance_flags")
-    assert flags == ["nationality/accent: some of the older patients might struggle with her accent"]
-    assert outcome.record.fields["compliance_flags"].evidence == [
-        "some of the older patients might struggle with her accent"
-    ]
+    # The flag holds the remark's sentence, so it says who made it.
+    remark = "HM liked her but said some of the older patients might struggle with her accent"
+    assert flags == [f"nationality/accent: {remark}"]
+    assert outcome.record.fields["compliance_flags"].evidence == [remark]
 
 
 def test_one_word_fragments_are_not_list_items(service: Service, model: ScriptedChatModel) -> None:
