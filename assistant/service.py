@@ -93,7 +93,7 @@ class Service:
             self.refiner = BackgroundRefiner(self._debriefs, s.refinement.delay_s)
             self._debriefs.after_turn = self._refine_after_turn
         self._drafts = Drafts(
-            self.store, DraftWriter(self._model, self.prompts, self.settings.drafting.max_tokens, outage=outage),
+            self.store, DraftWriter(self._model, self.prompts, breaker, self.settings.drafting.max_tokens),
             max_unsupported_share=self.settings.drafting.max_unsupported_share,
             max_spec_chars=self.settings.limits.max_spec_chars,
         )

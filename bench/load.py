@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.access import hash_key, new_key
+from assistant.model import Wait, answers_ok, wait_until_answering
 from bench.stub_app import NOTES
 from tests.support.stand_in_model import StandInModel
 from tests.support.throwaway_servers import free_port
@@ -49,16 +50,11 @@ def _api(workers: int, env: dict[str, str], log: Path) -> tuple[subprocess.Popen
             cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the API exited: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    waited = wait_until_answering(process, lambda: answers_ok(f"{url}/health", timeout_s=1), 180, poll_s=0.2)
+    if waited is Wait.ANSWERING:
+        return process, url
+    if waited is Wait.EXITED:
+        raise RuntimeError(f"the API exited: {log.read_text()[-3000:]}")
     process.terminate()
     raise RuntimeError(f"the API did not start: {log.read_text()[-3000:]}")
 

@@ -37,9 +37,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.core import PromptLibrary, Settings, specs_for  # noqa: E402
-from assistant.model import EmbeddedServer, ServerOptions, ensure_model_file, model_package  # noqa: E402
+from assistant.model import (  # noqa: E402
+    EmbeddedServer,
+    ServerOptions,
+    Wait,
+    answers_ok,
+    ensure_model_file,
+    installed_binary,
+    model_package,
+    wait_until_answering,
+)
 from assistant.model.cpu import cpu_path  # noqa: E402
-from assistant.model.embedded import default_binary  # noqa: E402
 from bench.turn_latency import machine  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -120,17 +128,11 @@ class After:
 
 
 def _wait_for(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            if httpx.get(f"{base}/v1/models", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("the server did not start")
+    waited = wait_until_answering(process, lambda: answers_ok(f"{base}/v1/models"), timeout_s=600)
+    if waited is Wait.EXITED:
+        raise RuntimeError(f"the server exited with code {process.returncode}")
+    if waited is Wait.TIMED_OUT:
+        raise RuntimeError("the server did not start")
 
 
 def _ask(
@@ -187,7 +189,7 @@ def main() -> None:
         instructions = instructions[:args.read_chars]
     with_before = bool(args.before_python)
     console.print({"machine": machine(), "model": args.model, "threads": args.threads, "rounds": args.rounds,
-                   "cpu flags": " ".join(cpu_path(settings.embedded.server_binary or default_binary()).simd),
+                   "cpu flags": " ".join(cpu_path(installed_binary(settings.embedded.server_binary)).simd),
                    "before available": with_before})
     results: dict[str, Speeds] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,13 +7,14 @@ import builtins
 import ipaddress
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.ats.events import EVENT_TYPES
+from assistant.ats.leases import requeue
 from assistant.ats.signing import new_secret
 from assistant.core import InvalidInput, WebhookNotFound
 from assistant.storage import (
@@ -141,8 +142,7 @@ class Webhooks:
             row = s.get(WebhookDeliveryRow, delivery_id)
             if row is None or row.endpoint_id != endpoint_id:
                 raise WebhookNotFound(f"no delivery {delivery_id}")
-            row.state, row.attempts, row.next_attempt_at = "pending", 0, datetime.now(UTC)
-            row.claim = row.claimed_until = None
+            requeue(row, "pending")
             event = s.get(OutboxEventRow, row.event_id)
             s.flush()
             return _delivery(row, event.type if event else "", [])

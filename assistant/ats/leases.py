@@ -42,6 +42,12 @@ def claim_due(session: Session, model: type[Leased], waiting: str, limit: int, l
     return rows
 
 
+def requeue(row: WebhookDeliveryRow | AtsNoteRow, waiting: str) -> None:
+    """Due now, with its retries started over and no worker's claim: a recruiter asked to send it again."""
+    row.state, row.attempts, row.next_attempt_at = waiting, 0, datetime.now(UTC)
+    row.claim = row.claimed_until = None
+
+
 def next_try(attempts: int, schedule: Sequence[float], now: datetime | None = None) -> datetime | None:
     """When to try again after `attempts` failed tries, or None when the schedule is used up."""
     if attempts > len(schedule):

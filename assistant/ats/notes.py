@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.ats.connectors import Connector, ConnectorError
-from assistant.ats.leases import claim_due, next_try
+from assistant.ats.leases import claim_due, next_try, requeue
 from assistant.ats.links import link_of_debrief
 from assistant.core import AtsSettings, DraftNotFound
 from assistant.drafting import KINDS, DraftKind
@@ -77,8 +77,7 @@ class NoteDelivery:
             row = s.get(AtsNoteRow, note_id)
             if row is None or row.debrief_id != debrief_id:
                 raise DraftNotFound(f"no ATS note {note_id}")
-            row.state, row.attempts, row.next_attempt_at = "queued", 0, datetime.now(UTC)
-            row.claim = row.claimed_until = None
+            requeue(row, "queued")
             s.flush()
             return _status(row)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -18,8 +18,9 @@ from typing import Any, Literal
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.core import ModelRestarting, ModelUnavailable, PromptLibrary, Record, clean
+from assistant.core import ModelUnavailable, PromptLibrary, Record, clean
 from assistant.drafting.disclosure import Audience, Fact
+from assistant.model import Breaker
 from assistant.playbook import GuidanceNote
 
 
@@ -82,11 +83,11 @@ GUIDANCE_CHARS = 400
 
 class DraftWriter:
     def __init__(
-        self, chat_model: BaseChatModel, prompts: PromptLibrary, max_tokens: int = 700,
-        outage: Callable[[float], str | None] | None = None,
+        self, chat_model: BaseChatModel, prompts: PromptLibrary, breaker: Breaker, max_tokens: int = 700,
     ) -> None:
-        """`outage(wait_s)` says why the embedded model server is out (stopped, restarting), or None."""
-        self._outage = outage
+        """`breaker` is the turns' own: a model server that is down or restarting fails a draft at once,
+        in the same words as a turn, and a draft's failures count towards pausing the model."""
+        self._breaker = breaker
         self._model = chat_model
         self._prompts = prompts
         self._max_tokens = max_tokens
@@ -122,23 +123,22 @@ class DraftWriter:
     def stream(self, brief: Brief) -> Generator[str, None, Written]:
         """Yield the text as the model writes it; return the cleaned draft."""
         messages, hashes = self.messages(brief)
-        if self._outage and (reason := self._outage(0.0)):
-            raise ModelRestarting(reason)
         started = time.perf_counter()
         parts: list[str] = []
         usage: dict[str, Any] = {}
         try:
-            for chunk in self._model.stream(messages, extra_body={"max_tokens": self._max_tokens}):
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                if text:
-                    parts.append(text)
-                    yield text
-                reported = getattr(chunk, "usage_metadata", None)
-                if reported:
-                    usage = dict(reported)
+            with self._breaker.call():
+                for chunk in self._model.stream(messages, extra_body={"max_tokens": self._max_tokens}):
+                    text = chunk.content if isinstance(chunk.content, str) else ""
+                    if text:
+                        parts.append(text)
+                        yield text
+                    reported = getattr(chunk, "usage_metadata", None)
+                    if reported:
+                        usage = dict(reported)
+        except ModelUnavailable:
+            raise
         except Exception as exc:  # transport errors of every kind mean the same to the recruiter
-            if self._outage and (reason := self._outage(1.0)):
-                raise ModelRestarting(reason) from exc
             raise ModelUnavailable(str(exc)) from exc
         # Servers that report no usage when streaming (llama-cpp-python): a chunk is about one token.
         usage.setdefault("output_tokens", len(parts))

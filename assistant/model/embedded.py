@@ -15,7 +15,6 @@ import socket
 import struct
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from assistant.core import ModelUnavailable
+from assistant.model.waiting import Wait, wait_until_answering
 
 
 @dataclass(frozen=True)
@@ -195,9 +195,10 @@ class ServerOptions:
     binary: Path | None = None
 
 
-def default_binary() -> Path:
-    """Where scripts/bootstrap installs llama-server: beside this environment's python."""
-    return Path(sys.prefix) / "bin" / "llama-server"
+def installed_binary(configured: Path | None = None) -> Path:
+    """The configured llama-server, else where scripts/bootstrap installs it: beside this environment's
+    python."""
+    return configured or Path(sys.prefix) / "bin" / "llama-server"
 
 
 class EmbeddedServer:
@@ -259,16 +260,13 @@ class EmbeddedServer:
             # Restarts reuse this object: one exit hook stops whichever process runs last.
             atexit.register(self.stop)
             self._exit_registered = True
-        deadline = time.monotonic() + o.start_timeout_s
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise ModelUnavailable(
-                    f"the embedded model server exited with code {self._process.returncode}; "
-                    f"see {o.log_file}"
-                )
-            if self._serving_our_model():
-                return
-            time.sleep(0.5)
+        waited = wait_until_answering(self._process, self._serving_our_model, o.start_timeout_s)
+        if waited is Wait.ANSWERING:
+            return
+        if waited is Wait.EXITED:
+            raise ModelUnavailable(
+                f"the embedded model server exited with code {self._process.returncode}; see {o.log_file}"
+            )
         self.stop()
         raise ModelUnavailable(
             f"the embedded model server did not answer within {o.start_timeout_s:.0f} s "
@@ -277,7 +275,7 @@ class EmbeddedServer:
 
     @property
     def binary(self) -> Path:
-        return self.options.binary or default_binary()
+        return installed_binary(self.options.binary)
 
     def command(self) -> list[str]:
         o = self.options

@@ -14,7 +14,7 @@ from langchain_openai import ChatOpenAI
 
 from assistant.core import ModelOutputInvalid, Settings
 from assistant.model.cpu import cpu_path
-from assistant.model.embedded import EmbeddedServer, ServerOptions, default_binary, ensure_model_file, model_package
+from assistant.model.embedded import EmbeddedServer, ServerOptions, ensure_model_file, installed_binary, model_package
 from assistant.model.supervision import ModelSupervisor
 
 log = logging.getLogger("debrief")
@@ -112,7 +112,7 @@ class ModelRuntime:
             )
         package = model_package(s.embedded.model)
         model_file = ensure_model_file(package, s.storage.model_cache_dir, _stderr_progress)
-        binary = s.embedded.server_binary or default_binary()
+        binary = installed_binary(s.embedded.server_binary)
         path = cpu_path(binary)
         repack = path.repack if s.embedded.repack == "auto" else s.embedded.repack == "on"
         self.server = EmbeddedServer(package, model_file, ServerOptions(
