@@ -69,7 +69,8 @@ class Service:
         breaker = Breaker(s.llm.breaker_failures, s.llm.breaker_cooldown_s, is_endpoint_fault, outage=outage)
         self._breaker = breaker
         redact = should_redact(s.privacy.redact_pii, base_url_of(self._model))
-        extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact)
+        extractor = Extractor(self._model, self.prompts, breaker=breaker, redact=redact,
+                              split_over_chars=s.conversation.split_over_chars)
         if runtime and runtime.server and s.embedded.warm_up:
             def warm_up() -> None:
                 threading.Thread(target=_warm_up, args=(extractor, runtime), daemon=True, name="warm-up").start()

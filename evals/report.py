@@ -234,8 +234,11 @@ def _metrics_json(metrics: ExtractionMetrics) -> dict[str, Any]:
 
 
 def _runs_json(runs: list[CaseRun]) -> list[dict[str, Any]]:
+    """Each case's final record and, for the engine, the record its turns left, so the whole-conversation
+    pass can be measured again over the same turns without running them."""
     return [
         {"case": run.case.id, "record": run.record,
+         **({"after_turns": run.after_turns} if run.after_turns is not None else {}),
          "turns": [turn.__dict__ for turn in run.turns]}
         for run in runs
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.conversation.both_sides import Interview, Interviews, SideStatus
 from assistant.conversation.debriefs import Debrief, Debriefs, TurnOutcome
 from assistant.conversation.extraction import Extractor, PastTurn
+from assistant.conversation.recording import GateResult, apply_updates, flag_remarks
 from assistant.conversation.refiner import BackgroundRefiner
 from assistant.conversation.replies import label, show
 from assistant.conversation.rereading import Rereader
@@ -15,12 +16,15 @@ __all__ = [
     "Debrief",
     "Debriefs",
     "Extractor",
+    "GateResult",
     "Interview",
     "Interviews",
     "PastTurn",
     "Rereader",
     "SideStatus",
     "TurnOutcome",
+    "apply_updates",
+    "flag_remarks",
     "label",
     "show",
     "untrusted_spans",

@@ -10,6 +10,7 @@ restates its field anyway ("notice is 3 months not 1"); the code, not the model,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -85,6 +86,34 @@ def update_schema(side: Side) -> dict[str, Any]:
     }
 
 
+# A sentence ends at its closing punctuation or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSE_END = re.compile(r"(?<=,)\s+")
+
+
+def message_parts(message: str, max_chars: int) -> list[str]:
+    """A long message as consecutive parts of whole sentences, each up to `max_chars` where a sentence
+    allows. A small model answering for a long message with many facts lists the first few and drops
+    the rest; in parts of a few sentences each, it reads every one. The parts are the message's own
+    text, so every quote still stands in it."""
+    if max_chars <= 0 or len(message) <= max_chars:
+        return [message]
+    parts: list[str] = []
+    current = ""
+    sentences = [s for s in _SENTENCE_END.split(message) if s.strip()]
+    # Recruiters type run-on notes joined by commas: such a sentence splits at its commas instead.
+    pieces = [p for s in sentences for p in (_CLAUSE_END.split(s) if len(s) > max_chars else [s])]
+    for sentence in pieces:
+        if current and len(current) + 1 + len(sentence) > max_chars:
+            parts.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        parts.append(current)
+    return parts
+
+
 def escape_message(message: str) -> str:
     # The message sits between <message> tags; it must not be able to close them.
     return message.replace("<message>", "<message >").replace("</message>", "</message >")
@@ -93,10 +122,12 @@ def escape_message(message: str) -> str:
 class Extractor:
     def __init__(
         self, chat_model: BaseChatModel, prompts: PromptLibrary, breaker: Breaker | None = None,
-        redact: bool = False,
+        redact: bool = False, split_over_chars: int = 0,
     ) -> None:
         """`breaker` fails turns fast while the endpoint is down; `redact` keeps contact details out of
-        prompts sent off this machine (see assistant/redaction.py)."""
+        prompts sent off this machine (see assistant/redaction.py); a message longer than
+        `split_over_chars` (0: none) is read in parts of whole sentences, one call each."""
+        self._split_over_chars = split_over_chars
         self._prompts = prompts
         self._breaker = breaker
         self._redact = redact
@@ -135,7 +166,31 @@ class Extractor:
         newest: PastTurn,
         on_progress: Callable[[int], None] | None = None,
     ) -> Extraction:
-        """One model call. With `on_progress` the answer is streamed and each chunk reported."""
+        """One model call, or one per part of a long message. With `on_progress` the answer is streamed
+        and each chunk reported."""
+        parts = message_parts(newest.message, self._split_over_chars)
+        if len(parts) == 1:
+            return self._extract_one(side, history, newest, on_progress)
+        done = 0
+
+        def progress(n: int) -> None:
+            if on_progress:
+                on_progress(done + n)
+
+        whole = Extraction(proposed=[])
+        for part in parts:
+            one = self._extract_one(side, history, PastTurn(newest.question_before, part, newest.known),
+                                    progress if on_progress else None)
+            whole.proposed += one.proposed
+            whole.input_tokens += one.input_tokens
+            whole.output_tokens += one.output_tokens
+            whole.prompt_sha256.update(one.prompt_sha256)
+            done = whole.output_tokens
+        return whole
+
+    def _extract_one(
+        self, side: Side, history: list[PastTurn], newest: PastTurn, on_progress: Callable[[int], None] | None
+    ) -> Extraction:
         messages, hashes = self.build_messages(side, history, newest)
         # Quotes come back with the originals restored, so the evidence gate checks the recruiter's words.
         redactor = Redactor() if self._redact else None

@@ -23,6 +23,14 @@ class ConversationSettings(SettingsGroup):
             "re-extracts them and misses new facts. Larger models may do better with 4."
         ),
     )
+    split_over_chars: int = Field(
+        default=0, ge=0,
+        description=(
+            "A message longer than this many characters is read in parts of whole sentences (or clauses of a "
+            "run-on note), one model call each, so a long note with many facts loses none. 0 reads every "
+            "message in one call."
+        ),
+    )
     names_in_turns: bool = Field(
         default=False,
         description=(
