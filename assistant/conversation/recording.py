@@ -157,7 +157,11 @@ def _apply_one(
     if spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
         remark = remark_around(located, messages)
         carried = flag_for(str(value)) or flag_for(clause_of(located, messages).text)
-        if spec.name == "compliance_flags" and flag_for(remark.text):
+        if spec.name == "compliance_flags":
+            # A flag is for a remark on a protected characteristic; "a couple of reservations" is not one,
+            # and a flag that says nothing of the kind only teaches the recruiter to skip flags.
+            if not flag_for(remark.text):
+                return "names no protected characteristic"
             _flag(record, remark, messages, result)
             return None
         if carried and spec.name != "compliance_flags":

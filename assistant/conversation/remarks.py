@@ -98,12 +98,17 @@ def remarks_in(
 
 
 def same_remark(located: Located, evidence: list[str], messages: list[str]) -> bool:
-    """Whether a quote already standing as a flag's evidence overlaps the located remark: one remark is
-    one flag, however many pieces of it the model picked out."""
+    """Whether the located remark is already flagged: one remark is one flag, however many pieces of it
+    the model picked out. It is when a flag's quote overlaps it, or when the flags quoted from the same
+    message already name every characteristic it touches ("they'll want kids ... can't cover
+    maternity")."""
+    named: set[str] = set()
     for quote in evidence:
         seen = locate(quote, messages)
-        if seen is not None and seen.message_index == located.message_index and overlaps(
-            (seen.start, seen.end), [(located.start, located.end)]
-        ):
+        if seen is None or seen.message_index != located.message_index:
+            continue
+        if overlaps((seen.start, seen.end), [(located.start, located.end)]):
             return True
-    return False
+        named.update(characteristics_in(seen.text))
+    found = characteristics_in(located.text)
+    return bool(found) and set(found) <= named

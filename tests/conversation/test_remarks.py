@@ -81,3 +81,21 @@ def test_a_sentence_without_a_protected_characteristic_adds_nothing() -> None:
     record = Record(kind="client")
     flag_remarks(record, ["she doesn't drive and the site is a bus ride away; HM thinks that's fine"], 0, result)
     assert _flags(record) == [] and result.applied == []
+
+
+def test_a_flag_that_names_no_protected_characteristic_is_refused() -> None:
+    message = "the QA director had 'a couple of reservations' apparently, nothing major"
+    record = Record(kind="client")
+    proposed = [ProposedUpdate(field="compliance_flags", value="", quote="a couple of reservations")]
+    result = apply_updates(record, proposed, [message])
+    assert _flags(record) == []
+    assert [r.reason for r in result.rejected] == ["names no protected characteristic"]
+
+
+def test_the_same_characteristic_twice_in_one_message_is_one_remark() -> None:
+    message = "chef said 'she's getting married next year. they'll want kids, and we can't cover maternity'"
+    record = _turns("client", [message], [[
+        ProposedUpdate(field="compliance_flags", value="", quote="they'll want kids"),
+        ProposedUpdate(field="compliance_flags", value="", quote="we can't cover maternity"),
+    ]])
+    assert sorted(f.split(": ")[0] for f in _flags(record)) == ["marital status", "pregnancy/family plans"]
