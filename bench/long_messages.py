@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.conversation import Extractor, PastTurn, apply_updates, flag_remarks
-from assistant.core import PromptLibrary, Record, Settings
+from assistant.core import DebriefError, PromptLibrary, Record, Settings
 from assistant.model import ModelRuntime, chat_model
 from bench.turn_latency import machine
 from evals.datasets import load_cases
@@ -60,9 +60,17 @@ def main() -> None:
             order = variants[index % len(variants):] + variants[:index % len(variants)]
             for n in order:
                 started = time.perf_counter()
-                extraction = extractors[n].extract(case.kind, [], PastTurn(None, message))
-                seconds = time.perf_counter() - started
                 record = Record(kind=case.kind)
+                try:
+                    extraction = extractors[n].extract(case.kind, [], PastTurn(None, message))
+                except DebriefError as exc:
+                    # A turn that fails records nothing: it counts, as it would for the recruiter.
+                    seconds = time.perf_counter() - started
+                    runs[n].append(CaseRun(case, record.model_dump(mode="json"), [TurnStat(
+                        seconds, 1, error=str(exc))]))
+                    console.log(f"{case.id}, parts of {n or 'any'}: failed after {seconds:.1f} s: {exc}")
+                    continue
+                seconds = time.perf_counter() - started
                 gate = apply_updates(record, extraction.proposed, [message])
                 flag_remarks(record, [message], 0, gate)
                 runs[n].append(CaseRun(case, record.model_dump(mode="json"), [TurnStat(
@@ -73,14 +81,14 @@ def main() -> None:
         runtime.stop()
     table = Table(title="One long message per debrief")
     for column in ("read", "micro-F1", "precision", "recall", "evidence valid", "s per debrief (median)",
-                   "input tokens", "output tokens"):
+                   "input tokens", "output tokens", "failed"):
         table.add_column(column)
     for n in variants:
         m = measure(f"{n}", runs[n])
         table.add_row("in one call" if n == 0 else f"in parts of {n} chars", f"{m.micro.f1:.3f}",
                       f"{m.micro.precision:.3f}", f"{m.micro.recall:.3f}", f"{m.evidence_validity or 0:.2f}",
                       f"{m.latency_median_s or 0:.1f}", f"{m.input_tokens_per_debrief:.0f}",
-                      f"{m.output_tokens_per_debrief:.0f}")
+                      f"{m.output_tokens_per_debrief:.0f}", f"{m.failed_turns} of {m.turns}")
     console.print(table)
     for n in variants[1:]:
         base, split = measure("0", runs[0]), measure(f"{n}", runs[n])

@@ -50,11 +50,11 @@ def clause_of(located: Located, messages: list[str]) -> Located:
 
 def _units(sentence: Located) -> list[Located]:
     """A sentence holding two remarks ("asked where she's really from and whether she'd wear the
-    headscarf") is two flags, one per part that touches a characteristic on its own; otherwise, and for
-    a sentence that runs on, the sentence is one remark, or its clauses that touch one."""
+    headscarf") is two flags, one per part that touches a characteristic on its own, and so is a sentence
+    that runs on; otherwise the sentence is one remark."""
     parts = [p for p in _pieces(sentence.message_index, sentence.text, sentence.start, _PART_END)
              if characteristics_in(p.text)]
-    if len(parts) >= 2 or len(sentence.text) > MAX_REMARK_CHARS:
+    if len(parts) >= 2 or (parts and len(sentence.text) > MAX_REMARK_CHARS):
         return parts
     return [sentence]
 

@@ -2,6 +2,8 @@
 
 from assistant.conversation.recording import GateResult, apply_updates, flag_remarks
 from assistant.core.schema import ProposedUpdate, Record
+from evals.datasets import load_cases
+from evals.scoring import field_counts
 
 
 def _turns(kind: str, messages: list[str], proposed: list[list[ProposedUpdate]] | None = None) -> Record:
@@ -99,3 +101,18 @@ def test_the_same_characteristic_twice_in_one_message_is_one_remark() -> None:
         ProposedUpdate(field="compliance_flags", value="", quote="we can't cover maternity"),
     ]])
     assert sorted(f.split(": ")[0] for f in _flags(record)) == ["marital status", "pregnancy/family plans"]
+
+
+def test_the_labelled_debriefs_remarks_are_found_without_any_model() -> None:
+    """Every message of the extraction set read by the scan alone: most labelled remarks are flagged,
+    and the debriefs labelled as decoys get no flag."""
+    found = labelled = stray = 0
+    for case in load_cases():
+        record = _turns(case.kind, case.messages)
+        counts = field_counts("compliance_flags", _flags(record), case.gold.get("compliance_flags") or [])
+        found, labelled = found + counts.tp, labelled + counts.tp + counts.fn
+        if "compliance_decoy" in case.traits:
+            stray += len(_flags(record))
+    assert labelled >= 18
+    assert found / labelled >= 0.7  # measured 15 of 20
+    assert stray == 0
