@@ -27,8 +27,9 @@ class ConversationSettings(SettingsGroup):
         default=0, ge=0,
         description=(
             "A message longer than this many characters is read in parts of whole sentences (or clauses of a "
-            "run-on note), one model call each, so a long note with many facts loses none. 0 reads every "
-            "message in one call."
+            "run-on note), one model call each, so a long note with many facts loses none. 0 (the default) reads "
+            "every message in one call: on the embedded model, parts of 240 characters recorded more figures and "
+            "answers but also more noise, and lost names (docs/quality.md, \"Long notes\")."
         ),
     )
     names_in_turns: bool = Field(
