@@ -72,6 +72,7 @@ DEPLOYED = {
     "DEBRIEF_REFINE_BEFORE_DRAFTS": "refinement.before_drafts",
     "DEBRIEF_REFINE_ON_COMPLETION": "refinement.on_completion",
     "DEBRIEF_NAMES_IN_TURNS": "conversation.names_in_turns",
+    "DEBRIEF_SPLIT_OVER_CHARS": "conversation.split_over_chars",
     "DEBRIEF_DRAFT_MAX_TOKENS": "drafting.max_tokens",
     "DEBRIEF_DRAFT_MAX_UNSUPPORTED_SHARE": "drafting.max_unsupported_share",
     "DEBRIEF_MAX_SPEC_CHARS": "limits.max_spec_chars",
