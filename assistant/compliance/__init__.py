@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.compliance.flagging import JUDGEMENT_FIELDS, characteristics_in, flag_for, flagged
+from assistant.compliance.flagging import JUDGEMENT_FIELDS, characteristics_in, flag_for
 from assistant.compliance.lexicon import RULES
 from assistant.compliance.lint import Finding, lint
 
@@ -12,6 +12,5 @@ __all__ = [
     "RULES",
     "characteristics_in",
     "flag_for",
-    "flagged",
     "lint",
 ]

@@ -39,10 +39,3 @@ def flag_for(text: str) -> str | None:
     """'age + nationality/accent: <the remark>' or None when nothing protected is touched."""
     found = characteristics_in(text)
     return f"{' + '.join(found)}: {text}" if found else None
-
-
-def flagged(flag: str) -> set[str]:
-    """The characteristics a stored flag names ('age + sex: ...' gives {'age', 'sex'})."""
-    head, _, rest = flag.partition(": ")
-    labels = set(head.split(" + "))
-    return labels if rest and labels <= set(LABELS.values()) else set()

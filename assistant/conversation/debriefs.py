@@ -268,7 +268,8 @@ class Debriefs:
         state = dict(read.row.flow_state)
         flow = self.flow(debrief.kind)
         pending = next(m for m in debrief.transcript if m.status == "pending")
-        recruiter_texts = [m.text for m in debrief.transcript if m.role == "recruiter"]
+        said = [m for m in debrief.transcript if m.role == "recruiter"]
+        recruiter_texts = [m.text for m in said]
         asked = flow.topic(state.get("asked") or "")
         # The topic's whole question, not the narrowed one the recruiter saw: it is the same text every
         # time the topic is asked (stable for the prompt cache) and covers whatever the answer touches.
@@ -290,8 +291,7 @@ class Debriefs:
 
         record = debrief.record
         gate = apply_updates(record, extraction.proposed, recruiter_texts)
-        said = [m for m in debrief.transcript if m.role == "recruiter"].index(pending)
-        flag_remarks(record, recruiter_texts, said, gate)
+        flag_remarks(record, recruiter_texts, said.index(pending), gate)
         answered = set(state.get("answered", []))
         if asked:
             answered.add(asked.id)

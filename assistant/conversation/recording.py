@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compliance import JUDGEMENT_FIELDS, flag_for, flagged
+from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
 from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
 from assistant.core import (
@@ -156,7 +156,6 @@ def _apply_one(
 
     if spec.kind in (Kind.TEXT_LIST, Kind.TEXT) and spec.name not in _IDENTITY:
         remark = remark_around(located, messages)
-        carried = flag_for(str(value)) or flag_for(clause_of(located, messages).text)
         if spec.name == "compliance_flags":
             # A flag is for a remark on a protected characteristic; "a couple of reservations" is not one,
             # and a flag that says nothing of the kind only teaches the recruiter to skip flags.
@@ -164,7 +163,7 @@ def _apply_one(
                 return "names no protected characteristic"
             _flag(record, remark, messages, result)
             return None
-        if carried and spec.name != "compliance_flags":
+        if flag_for(str(value)) or flag_for(clause_of(located, messages).text):
             _flag(record, remark, messages, result)
             # A judgement must not carry the remark as a reason; and a remark is never a stage or a
             # notice period, whatever field the model chose, so such a field stays as it was.
@@ -193,7 +192,8 @@ def _flag(record: Record, remark: Located, messages: list[str], result: GateResu
     flags = record.fields.get("compliance_flags")
     if flags and same_remark(remark, flags.evidence, messages):
         return
-    flag = flag_for(remark.text.rstrip(" .!?;,")) or flag_for(remark.text)
+    # The model's quote may end the remark with its full stop; the flag reads without it.
+    flag = flag_for(remark.text.rstrip(" .!?;,"))
     if flag:
         _append(record, "compliance_flags", flag, remark.text, result)
 
@@ -203,7 +203,7 @@ def flag_remarks(record: Record, messages: list[str], index: int, result: GateRe
     sentence whose characteristics are all flagged already is taken to be about the same remark
     ("he wants to sleep on it after the age stuff"), so it adds no second flag."""
     flags = record.fields.get("compliance_flags")
-    named = set().union(*(flagged(str(v)) for v in flags.value)) if flags else set()
+    named = {found for quote in (flags.evidence if flags else []) for found in characteristics_in(quote)}
     for remark, found in remarks_in(index, messages[index], untrusted_spans(messages[index])):
         if set(found) <= named:
             continue
