@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
+from assistant.conversation.points import restatements
 from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
 from assistant.core import (
     SPECS_BY_KEY,
+    STOP_WORDS,
     AppliedUpdate,
     FieldSpec,
     FieldValue,
@@ -30,6 +32,7 @@ from assistant.core import (
     normalise,
     parse_currency,
     parse_value,
+    words,
 )
 
 _STATES_A_NUMBER = re.compile(
@@ -45,6 +48,14 @@ _PROPER_NAMES = {"candidate_name", "company"}
 # Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
 _IDENTITY = {"candidate_name", "company", "role_title"}
 SHOWN_WORDS = 4
+# Words that point at something said elsewhere (it, that, there), or that make a clause of the
+# recruiter's own doing ("i pointed out", "will check"). An item whose only other word is one word
+# ("loved it", "sleep on it") says nothing without the sentence around it; one naming a quality in a
+# clause about the candidate ("she's sharp") does, so "he" and "she" are not among them.
+_POINTING = frozenset("""
+i we it that this there these those will would shall should can could may might must do does did doesnt
+didnt dont isnt wasnt wont cant
+""".split())  # noqa: SIM905 - the list reads better as words
 
 
 @dataclass
@@ -57,7 +68,9 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
     """Mutates `record` with every update that passes the gate; reports the rest."""
     result = GateResult()
     spans_by_message = [untrusted_spans(text) for text in messages]
-    for update in proposed:
+    # Restatements are left out silently, like a repeat: the point they make is in the record.
+    left_out = restatements(record, proposed, messages)
+    for update in (u for i, u in enumerate(proposed) if i not in left_out):
         reason = _apply_one(record, update, messages, spans_by_message, result)
         if reason:
             result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
@@ -170,7 +183,7 @@ def _apply_one(
             if spec.name in JUDGEMENT_FIELDS or spec.kind is Kind.TEXT:
                 return None
     if spec.kind is Kind.TEXT_LIST:
-        if len(str(value).split()) < 2 and len(str(value)) < 8:
+        if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
         _append(record, spec.name, value, quote, result)
         return None
@@ -186,6 +199,13 @@ def _apply_one(
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
     result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
     return None
+
+
+def _points_elsewhere(item: str) -> bool:
+    tokens = words(item)
+    # Apostrophes split tokens: "it's" reads as "it" and "s", "doesn't" as "doesn" and "t".
+    said = [t for t in tokens if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
+    return len(said) < 2 and any(t in _POINTING for t in tokens)
 
 
 def _flag(record: Record, remark: Located, messages: list[str], result: GateResult) -> None:
