@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.core import SPECS_BY_KEY, Kind, ProposedUpdate, Record, locate, normalise, words
+from assistant.core import Record, words
 
 # Flags are worded by the compliance routing, not by the model, and must never be dropped as repeats.
 _NOT_POINTS = {"compliance_flags"}
@@ -34,13 +34,17 @@ def _inside(small: _Point, large: _Point) -> bool:
     return small.text != large.text and small.text.strip() != "" and small.text in large.text
 
 
-def _item_text(update: ProposedUpdate) -> str:
-    # As the gate stores it: the value when it is a trimmed part of the quote, the quote otherwise.
-    value = update.value.strip()
-    return value if value and normalise(value) in normalise(update.quote) else update.quote
+@dataclass(frozen=True)
+class Item:
+    """A proposed list item as the gate would store it: its field and text, and its index among the
+    turn's proposals."""
+
+    index: int
+    field: str
+    text: str
 
 
-def restatements(record: Record, proposed: list[ProposedUpdate], messages: list[str]) -> set[int]:
+def restatements(record: Record, proposed: list[Item]) -> set[int]:
     """Indexes of the proposals to leave out:
     - an item that holds two or more other points (in any list field, already recorded or proposed
       with it): the finer points say it;
@@ -63,12 +67,8 @@ def restatements(record: Record, proposed: list[ProposedUpdate], messages: list[
         if name not in _NOT_POINTS and not isinstance(held.value, list)
         for quote in held.evidence
     ]
-    for index, update in enumerate(proposed):
-        spec = SPECS_BY_KEY.get(update.field)
-        if (spec is None or spec.kind is not Kind.TEXT_LIST or spec.name in _NOT_POINTS
-                or record.kind not in spec.sides or locate(update.quote, messages) is None):
-            continue  # the gate turns these down or routes them itself
-        points.append(_Point(spec.name, _padded(_item_text(update)), index))
+    points += [_Point(item.field, _padded(item.text), item.index)
+               for item in proposed if item.field not in _NOT_POINTS]
 
     left_out: set[int] = set()
     for point in points:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
-from assistant.conversation.points import restatements
+from assistant.conversation.points import Item, restatements
 from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
 from assistant.core import (
@@ -68,10 +68,18 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
     """Mutates `record` with every update that passes the gate; reports the rest."""
     result = GateResult()
     spans_by_message = [untrusted_spans(text) for text in messages]
+    found = [locate(update.quote, messages) for update in proposed]
     # Restatements are left out silently, like a repeat: the point they make is in the record.
-    left_out = restatements(record, proposed, messages)
-    for update in (u for i, u in enumerate(proposed) if i not in left_out):
-        reason = _apply_one(record, update, messages, spans_by_message, result)
+    left_out = restatements(record, [
+        Item(index, spec.name, _own_words(update.value, located.text))
+        for index, (update, located) in enumerate(zip(proposed, found, strict=True))
+        if located is not None and (spec := SPECS_BY_KEY.get(update.field)) is not None
+        and spec.kind is Kind.TEXT_LIST and record.kind in spec.sides
+    ])
+    for index, update in enumerate(proposed):
+        if index in left_out:
+            continue
+        reason = _apply_one(record, update, found[index], messages, spans_by_message, result)
         if reason:
             result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
                                              reason=reason))
@@ -118,9 +126,17 @@ def _as_shown(value: str, messages: list[str]) -> str:
     return value if len(words) <= SHOWN_WORDS else " ".join(words[:SHOWN_WORDS]) + "…"
 
 
+def _own_words(value: str, quote: str) -> str:
+    """What a text field stores: the value when it is a trimmed part of the quote (the recruiter's own
+    words), the quote otherwise."""
+    value = value.strip()
+    return value if value and normalise(value) in normalise(quote) else quote
+
+
 def _apply_one(
     record: Record,
     update: ProposedUpdate,
+    located: Located | None,
     messages: list[str],
     spans_by_message: list[list[tuple[int, int]]],
     result: GateResult,
@@ -128,7 +144,6 @@ def _apply_one(
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None or record.kind not in spec.sides:
         return "not a field of this debrief"
-    located = locate(update.quote, messages)
     if located is None:
         return "quote not found in your messages"
     if overlaps((located.start, located.end), spans_by_message[located.message_index]):
@@ -140,10 +155,7 @@ def _apply_one(
             return "quote states no figure"
         located = stated
     quote = located.text
-    raw = update.value.strip()
-    if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) and normalise(raw) not in normalise(quote):
-        # A text value must be the recruiter's own words: a trimmed part of the quote, or the quote.
-        raw = ""
+    raw = _own_words(update.value, quote) if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value.strip()
     if spec.kind is Kind.INTEREST and _SCORED.search(quote):
         # "9/10" says its own scale: the recruiter's words settle the rating, not the model's conversion.
         raw = ""
