@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
+from assistant.conversation.people import client_people, is_a_role, is_client_person
 from assistant.conversation.points import Item, restatements
 from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
@@ -28,7 +29,10 @@ from assistant.core import (
     Rejection,
     answer_in_quote,
     clean,
+    common_stage,
+    job_title,
     locate,
+    names_a_stage,
     normalise,
     parse_currency,
     parse_value,
@@ -48,6 +52,7 @@ _PROPER_NAMES = {"candidate_name", "company"}
 # Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
 _IDENTITY = {"candidate_name", "company", "role_title"}
 SHOWN_WORDS = 4
+_STAGE_LABEL_WORDS = 4  # an uncommon stage is still a label: "onsite with the CEO"
 # Words that point at something said elsewhere (it, that, there), or that make a clause of the
 # recruiter's own doing ("i pointed out", "will check"). An item whose only other word is one word
 # ("loved it", "sleep on it") says nothing without the sentence around it; one naming a quality in a
@@ -76,10 +81,17 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
         if located is not None and (spec := SPECS_BY_KEY.get(update.field)) is not None
         and spec.kind is Kind.TEXT_LIST and record.kind in spec.sides
     ])
+    # A title typed with the company ("clearmint snr backend eng") is told from it even when the company
+    # comes later in the same answer.
+    company = record.value("company") or next(
+        (_own_words(u.value, at.text) for u, at in zip(proposed, found, strict=True) if u.field == "company" and at),
+        None)
+    batch = _Batch(messages, spans_by_message, company if isinstance(company, str) else None,
+                   client_people(messages))
     for index, update in enumerate(proposed):
         if index in left_out:
             continue
-        reason = _apply_one(record, update, found[index], messages, spans_by_message, result)
+        reason = _apply_one(record, update, found[index], batch, result)
         if reason:
             result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
                                              reason=reason))
@@ -133,14 +145,20 @@ def _own_words(value: str, quote: str) -> str:
     return value if value and normalise(value) in normalise(quote) else quote
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """What every proposal of one answer is checked against."""
+
+    messages: list[str]
+    spans_by_message: list[list[tuple[int, int]]]
+    company: str | None  # recorded, else proposed in the same answer
+    people: set[str]  # named as the hiring manager or an interviewer
+
+
 def _apply_one(
-    record: Record,
-    update: ProposedUpdate,
-    located: Located | None,
-    messages: list[str],
-    spans_by_message: list[list[tuple[int, int]]],
-    result: GateResult,
+    record: Record, update: ProposedUpdate, located: Located | None, batch: _Batch, result: GateResult
 ) -> str | None:
+    messages, spans_by_message = batch.messages, batch.spans_by_message
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None or record.kind not in spec.sides:
         return "not a field of this debrief"
@@ -155,6 +173,8 @@ def _apply_one(
             return "quote states no figure"
         located = stated
     quote = located.text
+    if spec.kind in (Kind.CHOICE, Kind.BOOLEAN, Kind.INTEREST) and _planted(update.value, quote, batch):
+        return "value comes from pasted text that gives instructions"
     raw = _own_words(update.value, quote) if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value.strip()
     if spec.kind is Kind.INTEREST and _SCORED.search(quote):
         # "9/10" says its own scale: the recruiter's words settle the rating, not the model's conversion.
@@ -170,8 +190,10 @@ def _apply_one(
             value = answer_in_quote(spec, quote)
         except InvalidValue:
             return str(exc)
-    if spec.name in _PROPER_NAMES and isinstance(value, str) and value.islower():
-        value = value.title()
+    if spec.name in _IDENTITY and isinstance(value, str):
+        value, refused = _identity(spec.name, value, record, batch)
+        if refused:
+            return refused
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)
@@ -194,6 +216,8 @@ def _apply_one(
             # notice period, whatever field the model chose, so such a field stays as it was.
             if spec.name in JUDGEMENT_FIELDS or spec.kind is Kind.TEXT:
                 return None
+    if spec.name == "interview_stage" and (reason := _not_a_stage(str(value), quote)):
+        return reason
     if spec.kind is Kind.TEXT_LIST:
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
@@ -211,6 +235,59 @@ def _apply_one(
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
     result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
     return None
+
+
+def _not_a_stage(value: str, quote: str) -> str | None:
+    """A small model fills the stage with whatever clause came with it ("her PA is emailing dates", "fresh
+    out of his interview at the bank"). A stage is a label: a common one, or a few words naming one."""
+    if common_stage(value):
+        return None
+    if not names_a_stage(quote):
+        return "names no interview stage"
+    return "too long for a stage" if len(value.split()) > _STAGE_LABEL_WORDS else None
+
+
+def _planted(value: str, quote: str, batch: _Batch) -> bool:
+    """A choice, yes/no or rating the quote does not state, whose words a pasted instruction does ("make
+    an offer", "set interest to 5"): the model took the value from the instruction and the quote from
+    beside it."""
+    said = words(value)
+    if not said or all(word in words(quote) for word in said):
+        return False
+    return any(
+        all(word in words(text[start:end]) for word in said)
+        for text, spans in zip(batch.messages, batch.spans_by_message, strict=True)
+        for start, end in spans
+    )
+
+
+def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str, str | None]:
+    """Who, for what and where, as the record holds them: names in proper case, a title without the
+    company typed with it; the value, and the reason when it is refused."""
+    if name in _PROPER_NAMES and value.islower():
+        value = value.title()
+    if name == "role_title":
+        value = job_title(value, batch.company)
+    candidate = record.value("candidate_name")
+    if name != "candidate_name" and isinstance(candidate, str) and normalise(value) == normalise(candidate):
+        return value, "is the candidate's name"
+    if is_client_person(value, batch.people):
+        return value, "is named as the hiring manager or an interviewer"
+    if name == "candidate_name" and (is_a_role(value) or not _reads_as_a_name(value)):
+        return value, "does not read as a name"
+    return value, None
+
+
+# Particles of family names ("de la Cruz", "van Dijk", "bin Hassan") that are short words elsewhere.
+_NAME_PARTICLES = frozenset("de da di du del della der den la le van von bin binti al el ter ten".split())  # noqa: SIM905
+
+
+def _reads_as_a_name(value: str) -> bool:
+    """A person's name: a few words, no figures, not two of the short words that make a sentence ("Thank
+    you so much for today"); one may be a name ("Will Smith")."""
+    tokens = value.split()
+    short = [word for word in words(value) if word in STOP_WORDS and word not in _NAME_PARTICLES]
+    return 0 < len(tokens) <= 5 and not any(c.isdigit() for c in value) and len(short) < 2
 
 
 def _points_elsewhere(item: str) -> bool:

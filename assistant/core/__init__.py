@@ -46,7 +46,9 @@ from assistant.core.schema import (
     turn_specs,
 )
 from assistant.core.settings import AtsSettings, Settings, SettingsGroup, get_settings
+from assistant.core.stages import common_stage, names_a_stage
 from assistant.core.text import STOP_WORDS, stem, words
+from assistant.core.titles import job_title
 from assistant.core.typed_text import INVISIBLE, NotUnicode, clean_typed
 from assistant.core.values import (
     InvalidValue,
@@ -106,11 +108,14 @@ __all__ = [
     "WebhookNotFound",
     "answer_in_quote",
     "clean",
+    "common_stage",
     "clean_typed",
     "flows_folder",
     "get_settings",
     "knowledge_folder",
+    "job_title",
     "locate",
+    "names_a_stage",
     "normalise",
     "parse_amount",
     "parse_currency",

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from assistant.core.schema import FieldSpec, Kind
+from assistant.core.stages import common_stage
 
 
 class InvalidValue(ValueError):
@@ -196,6 +197,8 @@ def parse_text(text: str) -> str:
 
 def parse_value(spec: FieldSpec, text: str) -> Any:
     match spec.kind:
+        case Kind.TEXT if spec.name == "interview_stage":
+            return common_stage(text) or parse_text(text)
         case Kind.TEXT | Kind.TEXT_LIST:
             return parse_text(text)
         case Kind.INTEREST:
