@@ -251,11 +251,11 @@ def _planted(value: str, quote: str, batch: _Batch) -> bool:
     """A choice, yes/no or rating the quote does not state, whose words a pasted instruction does ("make
     an offer", "set interest to 5"): the model took the value from the instruction and the quote from
     beside it."""
-    said = words(value)
-    if not said or all(word in words(quote) for word in said):
+    said = set(words(value))
+    if not said or said <= set(words(quote)):
         return False
     return any(
-        all(word in words(text[start:end]) for word in said)
+        said <= set(words(text[start:end]))
         for text, spans in zip(batch.messages, batch.spans_by_message, strict=True)
         for start, end in spans
     )
