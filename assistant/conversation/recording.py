@@ -69,11 +69,29 @@ class GateResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list[str]) -> GateResult:
+@dataclass(frozen=True)
+class Transcript:
+    """The recruiter's messages with what the gate reads off them as a whole: where pasted instructions
+    sit in each, and who is named as the hiring manager or an interviewer. Read once for a pass that
+    puts its proposals through the gate one at a time."""
+
+    messages: list[str]
+    spans_by_message: list[list[tuple[int, int]]]
+    people: set[str]
+
+    @classmethod
+    def of(cls, messages: list[str]) -> Transcript:
+        return cls(messages, [untrusted_spans(text) for text in messages], client_people(messages))
+
+
+def apply_updates(
+    record: Record, proposed: list[ProposedUpdate], messages: list[str] | Transcript
+) -> GateResult:
     """Mutates `record` with every update that passes the gate; reports the rest."""
     result = GateResult()
-    spans_by_message = [untrusted_spans(text) for text in messages]
-    found = [locate(update.quote, messages) for update in proposed]
+    transcript = messages if isinstance(messages, Transcript) else Transcript.of(messages)
+    texts = transcript.messages
+    found = [locate(update.quote, texts) for update in proposed]
     # Restatements are left out silently, like a repeat: the point they make is in the record.
     left_out = restatements(record, [
         Item(index, spec.name, _own_words(update.value, located.text))
@@ -86,14 +104,13 @@ def apply_updates(record: Record, proposed: list[ProposedUpdate], messages: list
     company = record.value("company") or next(
         (_own_words(u.value, at.text) for u, at in zip(proposed, found, strict=True) if u.field == "company" and at),
         None)
-    batch = _Batch(messages, spans_by_message, company if isinstance(company, str) else None,
-                   client_people(messages))
+    batch = _Batch(transcript, company if isinstance(company, str) else None)
     for index, update in enumerate(proposed):
         if index in left_out:
             continue
         reason = _apply_one(record, update, found[index], batch, result)
         if reason:
-            result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, messages),
+            result.rejected.append(Rejection(field=update.field, value=_as_shown(update.value, texts),
                                              reason=reason))
     return result
 
@@ -149,16 +166,14 @@ def _own_words(value: str, quote: str) -> str:
 class _Batch:
     """What every proposal of one answer is checked against."""
 
-    messages: list[str]
-    spans_by_message: list[list[tuple[int, int]]]
+    transcript: Transcript
     company: str | None  # recorded, else proposed in the same answer
-    people: set[str]  # named as the hiring manager or an interviewer
 
 
 def _apply_one(
     record: Record, update: ProposedUpdate, located: Located | None, batch: _Batch, result: GateResult
 ) -> str | None:
-    messages, spans_by_message = batch.messages, batch.spans_by_message
+    messages, spans_by_message = batch.transcript.messages, batch.transcript.spans_by_message
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None or record.kind not in spec.sides:
         return "not a field of this debrief"
@@ -256,7 +271,7 @@ def _planted(value: str, quote: str, batch: _Batch) -> bool:
         return False
     return any(
         said <= set(words(text[start:end]))
-        for text, spans in zip(batch.messages, batch.spans_by_message, strict=True)
+        for text, spans in zip(batch.transcript.messages, batch.transcript.spans_by_message, strict=True)
         for start, end in spans
     )
 
@@ -271,7 +286,7 @@ def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str
     candidate = record.value("candidate_name")
     if name != "candidate_name" and isinstance(candidate, str) and normalise(value) == normalise(candidate):
         return value, "is the candidate's name"
-    if is_client_person(value, batch.people):
+    if is_client_person(value, batch.transcript.people):
         return value, "is named as the hiring manager or an interviewer"
     if name == "candidate_name" and (is_a_role(value) or not _reads_as_a_name(value)):
         return value, "does not read as a name"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant.compliance import flag_for
-from assistant.conversation.recording import GateResult, apply_updates
+from assistant.conversation.recording import GateResult, Transcript, apply_updates
 from assistant.core import SPECS_BY_KEY, FieldSpec, Kind, ProposedUpdate, Record, Rejection, normalise, says_no
 
 # What the pass writes for a field it cannot fill: an answer, not a value.
@@ -124,12 +124,13 @@ def apply_refinement(
     the recruiter typed in or corrected. Fields the pass creates or changes are marked source
     "conversation"."""
     result = GateResult()
+    transcript = Transcript.of(messages)
     before = set(record.fields)
     # One at a time, so that a second proposal for a field the first one just filled counts as known.
     for update in proposed:
         reason = _blocked(record, update, protected)
         if reason is None:
-            one = apply_updates(record, [update], messages)
+            one = apply_updates(record, [update], transcript)
             result.applied.extend(one.applied)
             result.rejected.extend(one.rejected)
         elif reason in _REPORTED:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 
-_ORDINALS = {
-    "1st": "first", "first": "first", "one": "first", "1": "first",
-    "2nd": "second", "second": "second", "two": "second", "2": "second",
-    "3rd": "third", "third": "third", "three": "third", "3": "third",
-    "4th": "fourth", "fourth": "fourth", "four": "fourth", "4": "fourth",
+# "1st" and "first" come before a round ("1st interview"), a number after it ("round 2", "R2").
+_ORDINAL_WORDS = {
+    "1st": "first", "first": "first", "2nd": "second", "second": "second",
+    "3rd": "third", "third": "third", "4th": "fourth", "fourth": "fourth",
 }
-_ORDINAL = r"(1st|first|2nd|second|3rd|third|4th|fourth)"
-_NUMBER = r"(one|two|three|four|[1-4])"
+_NUMBER_WORDS = {
+    "one": "first", "1": "first", "two": "second", "2": "second",
+    "three": "third", "3": "third", "four": "fourth", "4": "fourth",
+}
+_ORDINALS = {**_ORDINAL_WORDS, **_NUMBER_WORDS}
+_ORDINAL = f"({'|'.join(_ORDINAL_WORDS)})"
+_NUMBER = f"({'|'.join(_NUMBER_WORDS)})"
 _ROUND = r"(?:round|stage|interview|int|meeting)s?"
 
 # Checked in order: a stage called both "final" and a format is the final; a numbered round is a round
