@@ -100,6 +100,10 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str
     if spec.name in _JUDGED and flag_for(update.quote):
         # Our judgement of the client never rests on a remark about a protected characteristic.
         return _REMARK
+    if spec.name == "failure_cause" and record.value("decision") != "reject":
+        # A cause is why the client turned the candidate down; a candidate who goes ahead, is on hold or
+        # awaits a decision did not fail. The pass writes the decision first, so it is known by now.
+        return "no rejection recorded"
     if spec.parent == "competing_offer" and record.value("competing_offers") is not True:
         return "no competing offer recorded"  # details of an offer nobody said exists
     if spec.key == "competing_offer_company" and normalise(update.quote) == normalise(str(record.value("company"))):

@@ -166,6 +166,23 @@ def test_derived_client_fields_come_with_their_quotes_and_remarks_go_to_complian
     assert record.value("compliance_flags")
 
 
+def test_a_failure_cause_is_given_only_for_a_candidate_turned_down(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [[], [], whole_record(
+        update("decision", "undecided", "he'll have a think and let me know monday"),
+        update("failure_cause", "recruiter_misjudged_fit", "thought she was more senior"),
+    )]
+    service.debriefs.post_message(recruiter, debrief_id, "he'll have a think and let me know monday")
+    service.debriefs.post_message(recruiter, debrief_id, "he thought she was more senior than she is")
+    service.debriefs.refine(recruiter, debrief_id)
+    record = service.debriefs.get(recruiter, debrief_id).record
+    assert record.value("decision") == "undecided"
+    # The quote stands in the messages; with a rejection recorded the cause would be taken (see above).
+    assert record.value("failure_cause") is None
+
+
 def test_the_background_pass_coalesces_turns_sent_in_a_row(settings: Settings) -> None:
     seen: list[list[BaseMessage]] = []
     started = threading.Event()
