@@ -78,10 +78,14 @@ class Transcript:
     messages: list[str]
     spans_by_message: list[list[tuple[int, int]]]
     people: set[str]
+    pasted_words: list[frozenset[str]]  # the words of each passage that gives instructions
 
     @classmethod
     def of(cls, messages: list[str]) -> Transcript:
-        return cls(messages, [untrusted_spans(text) for text in messages], client_people(messages))
+        spans = [untrusted_spans(text) for text in messages]
+        pasted = [frozenset(words(text[start:end]))
+                  for text, found in zip(messages, spans, strict=True) for start, end in found]
+        return cls(messages, spans, client_people(messages), pasted)
 
 
 def apply_updates(
@@ -269,11 +273,7 @@ def _planted(value: str, quote: str, batch: _Batch) -> bool:
     said = set(words(value))
     if not said or said <= set(words(quote)):
         return False
-    return any(
-        said <= set(words(text[start:end]))
-        for text, spans in zip(batch.transcript.messages, batch.transcript.spans_by_message, strict=True)
-        for start, end in spans
-    )
+    return any(said <= pasted for pasted in batch.transcript.pasted_words)
 
 
 def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str, str | None]:

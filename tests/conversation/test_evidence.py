@@ -66,8 +66,11 @@ def test_text_addressed_to_screening_software_is_marked() -> None:
 # --- a figure the model put in the value instead of the quote ------------------------------------
 
 
-def _gate(field: str, value: str, quote: str, message: str) -> tuple[list[tuple[str, object, str]], list[str]]:
-    record = Record(kind="candidate")
+def _gate(
+    field: str, value: str, quote: str, message: str, kind: str = "candidate"
+) -> tuple[list[tuple[str, object, str]], list[str]]:
+    """One proposal through the gate into an empty record: what was applied, and why the rest was not."""
+    record = Record(kind=kind)
     result = apply_updates(record, [ProposedUpdate(field=field, value=value, quote=quote)], [message])
     return [(u.field, u.value, u.quote) for u in result.applied], [r.reason for r in result.rejected]
 
@@ -147,17 +150,10 @@ def test_a_rating_with_its_scale_is_read_from_the_quote_not_the_models_conversio
 
 def test_a_stage_is_recorded_the_common_way_and_a_clause_is_not_a_stage() -> None:
     message = "1st interview w/ the merch manager. keith's PA is emailing dates"
-    record = Record(kind="candidate")
-    result = apply_updates(record, [
-        ProposedUpdate(field="interview_stage", value="", quote="keith's PA is emailing dates"),
-    ], [message])
-    assert not record.is_filled("interview_stage")
-    assert [r.reason for r in result.rejected] == ["names no interview stage"]
-    apply_updates(record, [
-        ProposedUpdate(field="interview_stage", value="", quote="1st interview w/ the merch manager"),
-    ], [message])
-    assert record.value("interview_stage") == "first round"
-    assert record.fields["interview_stage"].evidence == ["1st interview w/ the merch manager"]
+    assert _gate("interview_stage", "", "keith's PA is emailing dates", message) == (
+        [], ["names no interview stage"])
+    assert _gate("interview_stage", "", "1st interview w/ the merch manager", message)[0] == [
+        ("interview_stage", "first round", "1st interview w/ the merch manager")]
 
 
 def test_a_title_typed_with_the_company_is_told_from_it() -> None:
@@ -182,19 +178,15 @@ def test_the_candidates_name_is_not_a_role() -> None:
 
 def test_a_name_given_as_the_hiring_managers_is_not_the_candidates() -> None:
     message = "fb on leon duarte from their head of compliance (kate): not good"
-    record = Record(kind="client")
-    result = apply_updates(record, [ProposedUpdate(field="candidate_name", value="", quote="kate")], [message])
-    assert not record.is_filled("candidate_name")
-    assert [r.reason for r in result.rejected] == ["is named as the hiring manager or an interviewer"]
-    apply_updates(record, [ProposedUpdate(field="candidate_name", value="", quote="leon duarte")], [message])
-    assert record.value("candidate_name") == "Leon Duarte"
+    assert _gate("candidate_name", "", "kate", message, kind="client") == (
+        [], ["is named as the hiring manager or an interviewer"])
+    assert _gate("candidate_name", "", "leon duarte", message, kind="client")[0] == [
+        ("candidate_name", "Leon Duarte", "leon duarte")]
 
 
 def test_a_candidate_named_beside_a_job_title_is_still_the_candidate() -> None:
     message = "ops manager (tom) did well; feedback from dave (HM) is positive"
-    record = Record(kind="client")
-    apply_updates(record, [ProposedUpdate(field="candidate_name", value="", quote="tom")], [message])
-    assert record.value("candidate_name") == "Tom"
+    assert _gate("candidate_name", "", "tom", message, kind="client")[0] == [("candidate_name", "Tom", "tom")]
 
 
 def test_a_choice_taken_from_a_pasted_instruction_is_refused_whatever_it_quotes() -> None:
@@ -218,34 +210,24 @@ def test_a_choice_taken_from_a_pasted_instruction_is_refused_whatever_it_quotes(
 ])
 def test_a_role_or_a_sentence_is_not_the_candidates_name(quote: str, reason: str) -> None:
     message = f"feedback from the HM on tom: {quote}"
-    record = Record(kind="client")
-    result = apply_updates(record, [ProposedUpdate(field="candidate_name", value="", quote=quote)], [message])
-    assert not record.is_filled("candidate_name")
-    assert [r.reason for r in result.rejected] == [reason]
+    assert _gate("candidate_name", "", quote, message, kind="client") == ([], [reason])
 
 
 @pytest.mark.parametrize("name", ["will smith", "Maria de la Cruz", "ravi"])
 def test_names_with_short_words_in_them_are_names(name: str) -> None:
-    record = Record(kind="candidate")
-    apply_updates(record, [ProposedUpdate(field="candidate_name", value="", quote=name)], [f"{name} for the ops role"])
-    assert record.is_filled("candidate_name")
+    applied, _ = _gate("candidate_name", "", name, f"{name} for the ops role")
+    assert [field for field, _, _ in applied] == ["candidate_name"]
 
 
 def test_a_stage_is_a_label_not_a_clause_that_mentions_the_interview() -> None:
     message = "fresh out of his brackenridge homes interview, said it went ok"
-    record = Record(kind="candidate")
-    result = apply_updates(record, [ProposedUpdate(
-        field="interview_stage", value="", quote="fresh out of his brackenridge homes interview")], [message])
-    assert not record.is_filled("interview_stage")
-    assert [r.reason for r in result.rejected] == ["too long for a stage"]
-    apply_updates(record, [ProposedUpdate(field="interview_stage", value="", quote="onsite with the CEO")],
-                  ["onsite with the CEO"])
-    assert record.value("interview_stage") == "onsite with the CEO"
+    assert _gate("interview_stage", "", "fresh out of his brackenridge homes interview", message) == (
+        [], ["too long for a stage"])
+    assert _gate("interview_stage", "", "onsite with the CEO", "onsite with the CEO")[0] == [
+        ("interview_stage", "onsite with the CEO", "onsite with the CEO")]
 
 
 def test_an_interviewer_is_not_the_role() -> None:
     message = "compliance analyst - fb on leon duarte from their head of compliance (kate)"
-    record = Record(kind="client")
-    result = apply_updates(record, [ProposedUpdate(field="role_title", value="", quote="kate")], [message])
-    assert not record.is_filled("role_title")
-    assert [r.reason for r in result.rejected] == ["is named as the hiring manager or an interviewer"]
+    assert _gate("role_title", "", "kate", message, kind="client") == (
+        [], ["is named as the hiring manager or an interviewer"])
