@@ -21,7 +21,17 @@ import re
 
 from assistant.compliance import flag_for
 from assistant.conversation.recording import GateResult, Transcript, apply_updates
-from assistant.core import SPECS_BY_KEY, FieldSpec, Kind, ProposedUpdate, Record, Rejection, normalise, says_no
+from assistant.core import (
+    SPECS_BY_KEY,
+    FieldSpec,
+    Kind,
+    ProposedUpdate,
+    Record,
+    Rejection,
+    normalise,
+    says_no,
+    says_unsure,
+)
 
 # What the pass writes for a field it cannot fill: an answer, not a value.
 _NO_ANSWER = {"unknown", "n a", "na", "none", "not stated", "not mentioned", "unclear", "no", "nothing", "null"}
@@ -100,6 +110,9 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str
     if spec.name in _JUDGED and flag_for(update.quote):
         # Our judgement of the client never rests on a remark about a protected characteristic.
         return _REMARK
+    if spec.name == "failure_cause" and says_unsure(update.quote):
+        # "No idea if it's him, the role or us" is the recruiter saying the cause is unknown.
+        return "the quote says the cause is not known"
     if spec.name == "failure_cause" and record.value("decision") != "reject":
         # A cause is why the client turned the candidate down; a candidate who goes ahead, is on hold or
         # awaits a decision did not fail. The pass writes the decision first, so it is known by now.

@@ -26,6 +26,7 @@ from assistant.core.errors import (
 from assistant.core.evidence import Located, locate, normalise
 from assistant.core.handoff import Emit, Handoff
 from assistant.core.metrics import MODEL_CALL_SECONDS, MODEL_CALLS_IN_FLIGHT, MODEL_RESTARTS, MODEL_TOKENS, TURN_SECONDS
+from assistant.core.notice import DURATION, common_notice, days_of, names_a_notice, notice_days
 from assistant.core.plain_text import clean
 from assistant.core.prompts import PromptLibrary
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
@@ -57,6 +58,7 @@ from assistant.core.values import (
     parse_currency,
     parse_value,
     says_no,
+    says_unsure,
 )
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "AppliedUpdate",
     "AtsSettings",
     "ApprovalBlocked",
+    "DURATION",
     "DebriefError",
     "DebriefHeld",
     "DebriefNotFound",
@@ -108,19 +111,24 @@ __all__ = [
     "WebhookNotFound",
     "answer_in_quote",
     "clean",
+    "common_notice",
     "common_stage",
     "clean_typed",
+    "days_of",
     "flows_folder",
     "get_settings",
     "knowledge_folder",
     "job_title",
     "locate",
+    "names_a_notice",
     "names_a_stage",
     "normalise",
+    "notice_days",
     "parse_amount",
     "parse_currency",
     "parse_value",
     "says_no",
+    "says_unsure",
     "prompts_folder",
     "record_field_names",
     "specs_for",

@@ -224,11 +224,23 @@ def _names_subject(spec: FieldSpec, quote: str) -> bool:
 
 
 _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|without|neither)\b|n't\b", re.IGNORECASE)
+# Not knowing is not a no: "not sure", "no idea", "doesn't know".
+_UNSURE = re.compile(
+    r"\b(?:not|isn't|isnt|wasn't|wasnt)\s+(?:\w+\s+)?(?:sure|certain|clear)\b|\bno idea\b|\bunsure\b"
+    r"|\b(?:don't|dont|doesn't|doesnt|didn't|didnt|do not|does not|did not)\s+know\b",
+    re.IGNORECASE,
+)
+
+
+def says_unsure(text: str) -> bool:
+    """Whether the words say the speaker does not know ("no idea if it's him or the role")."""
+    return bool(_UNSURE.search(text))
 
 
 def says_no(text: str) -> bool:
-    """Whether the words hold a negation ("no offer", "hasn't", "without")."""
-    return bool(_NEGATION.search(text))
+    """Whether the words hold a negation ("no offer", "hasn't", "without"); one that only says the
+    speaker does not know ("not sure") is none."""
+    return bool(_NEGATION.search(_UNSURE.sub(" ", text)))
 
 
 def answer_in_quote(spec: FieldSpec, quote: str) -> Any:

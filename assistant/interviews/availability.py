@@ -1,4 +1,4 @@
-"""When a candidate can start, against when the client wants someone: notice periods and start windows as days.
+"""When the client wants someone to start, as days (a candidate's notice is read in assistant/core/notice.py).
 
 Recruiters write both loosely ("4 wks", "3m", "asap", "needs someone in by March"); reading them here, with
 fixed rules, keeps the comparison the same every time. A month counts as 30 days.
@@ -11,35 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "few": 3,
-}
-_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "w": 7, "month": 30, "mo": 30, "mth": 30, "m": 30}
-_AMOUNT = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBERS) + r")"
-_UNIT = r"(days?|weeks?|wks?|w|months?|mos?|mths?|m)\b"
-_DURATION = re.compile(_AMOUNT + r"(?:\s*(?:-|–|to|or)\s*" + _AMOUNT + r")?\s*(?:of\s+)?" + _UNIT, re.IGNORECASE)
-
-
-def _unit_days(unit: str) -> int:
-    unit = unit.lower()
-    return _UNIT_DAYS.get(unit, _UNIT_DAYS.get(unit.rstrip("s"), 0))
-
-
-def _amount(text: str) -> float:
-    return float(text) if text[0].isdigit() else float(_NUMBERS[text.lower()])
-
-
-def notice_days(notice: str) -> int | None:
-    """'3 months' -> 90, '4 wks' -> 28, 'immediate' -> 0, '2-3 months' -> 60 (a range counts at its shorter
-    end, so a mismatch is reported only when even the best case is too late). None when unreadable."""
-    text = notice.strip().lower()
-    if re.search(r"\b(immediate\w*|none|no notice|available now|can start now|nil)\b", text):
-        return 0
-    match = _DURATION.search(text)
-    if match is None:
-        return None
-    return round(_amount(match.group(1)) * _unit_days(match.group(3)))
+from assistant.core import DURATION, days_of
 
 
 @dataclass(frozen=True)
@@ -56,7 +28,7 @@ _START_CUE = re.compile(
 )
 _IMMEDIATE = re.compile(r"\b(immediate\w*|right away|straight away|yesterday)\b", re.IGNORECASE)
 _URGENT = re.compile(r"\b(asap|a\.s\.a\.p|urgent\w*)\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b(?:within|in|inside|under|by|before)\s+(?:the\s+next\s+)?" + _DURATION.pattern,
+_RELATIVE = re.compile(r"\b(?:within|in|inside|under|by|before)\s+(?:the\s+next\s+)?" + DURATION.pattern,
                        re.IGNORECASE)
 _NEXT = re.compile(r"\bnext\s+(week|month)\b", re.IGNORECASE)
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
@@ -100,7 +72,7 @@ def start_window(text: str, held_on: date | None = None) -> StartWindow | None:
     relative = _RELATIVE.search(text)
     if relative:
         # A range ("in 2-3 weeks") is read at its far end: only a clear clash is reported.
-        days = round(_amount(relative.group(2) or relative.group(1)) * _unit_days(relative.group(3)))
+        days = days_of(relative.group(2) or relative.group(1), relative.group(3))
         return StartWindow(days, f"a start within {days} days")
     following = _NEXT.search(text)
     if following:

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.core import Record, Side, words
-from assistant.interviews.availability import StartWindow, notice_days, start_window
+from assistant.core import Record, Side, notice_days, words
+from assistant.interviews.availability import StartWindow, start_window
 from assistant.interviews.subjects import same_topic, topics
 
 

@@ -200,7 +200,7 @@ def test_a_candidate_debrief_in_the_browser(app: tuple[str, Service, ScriptedCha
     model.fail_with = None
     answers.queue.append(THIRD_UPDATES)
     page.get_by_role("button", name="Retry the last message").click()
-    expect(page.locator("#field-notice_period .value")).to_have_text("Notice is one month")
+    expect(page.locator("#field-notice_period .value")).to_have_text("1 month")
     expect(page.locator("#transcript .msg.pending")).to_have_count(0)
 
     page.set_viewport_size({"width": 820, "height": 1180})

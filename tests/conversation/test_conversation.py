@@ -62,11 +62,12 @@ def test_values_without_a_verbatim_quote_are_rejected(service: Service, model: S
     recruiter, debrief_id = _open(service)
     model.script = [[
         update("candidate_interest", "5", "she is extremely excited"),
-        update("notice_period", "1 month", "one month notice"),
+        update("notice_period", "4 weeks", "one month notice"),
     ]]
     outcome = service.debriefs.post_message(recruiter, debrief_id, "One month  notice, no idea on interest yet")
     assert outcome.record.value("candidate_interest") is None
-    assert outcome.record.value("notice_period") == "One month notice"  # the recruiter's words, not the model's
+    # The recruiter's words (written the common way), not the model's.
+    assert outcome.record.value("notice_period") == "1 month"
     assert [r.field for r in outcome.rejected] == ["candidate_interest"]
     assert "quote not found" in outcome.rejected[0].reason
 

@@ -1,5 +1,6 @@
 import pytest
 
+from assistant.conversation.corrections import apply_correction
 from assistant.conversation.recording import apply_updates
 from assistant.conversation.untrusted import overlaps, untrusted_spans
 from assistant.core.evidence import locate
@@ -154,6 +155,27 @@ def test_a_stage_is_recorded_the_common_way_and_a_clause_is_not_a_stage() -> Non
         [], ["names no interview stage"])
     assert _gate("interview_stage", "", "1st interview w/ the merch manager", message)[0] == [
         ("interview_stage", "first round", "1st interview w/ the merch manager")]
+
+
+def test_a_notice_is_recorded_the_common_way_and_a_clause_is_not_a_notice() -> None:
+    message = "she's on notice 8 wks. seemed disorganised, nobody had a copy of her CV"
+    assert _gate("notice_period", "", "notice 8 wks", message)[0] == [("notice_period", "8 weeks", "notice 8 wks")]
+    assert _gate("notice_period", "", "seemed disorganised, nobody had a copy of her CV", message) == (
+        [], ["names no notice period"])
+    # The model wrote the figure without its unit: the quote gives the notice.
+    assert _gate("notice_period", "1", "notice is 1 wk", "notice is 1 wk")[0] == [
+        ("notice_period", "1 week", "notice is 1 wk")]
+    # Kept as typed: no single length to write it as.
+    assert _gate("notice_period", "", "can leave at easter", "she can leave at easter")[0] == [
+        ("notice_period", "can leave at easter", "can leave at easter")]
+
+
+def test_a_notice_typed_in_the_record_panel_is_kept_whatever_it_says() -> None:
+    record = Record(kind="candidate")
+    apply_correction(record, "notice_period", "tbc, she is checking her contract")
+    assert record.value("notice_period") == "tbc, she is checking her contract"
+    apply_correction(record, "notice_period", "twelve weeks")
+    assert record.value("notice_period") == "12 weeks"
 
 
 def test_a_title_typed_with_the_company_is_told_from_it() -> None:

@@ -52,5 +52,5 @@ def test_each_part_is_one_call_and_the_updates_of_all_parts_reach_the_gate() -> 
     gate = apply_updates(record, extraction.proposed, [NOTE])
     assert gate.rejected == []
     assert record.value("candidate_interest") == 4
-    assert record.value("notice_period") == "two months"
+    assert record.value("notice_period") == "2 months"
     assert record.value("concerns") == ["Worried about the on-call rota"]

@@ -183,6 +183,23 @@ def test_a_failure_cause_is_given_only_for_a_candidate_turned_down(
     assert record.value("failure_cause") is None
 
 
+def test_no_failure_cause_is_given_when_the_recruiter_says_it_is_not_known(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [[], whole_record(
+        update("decision", "reject", "we won't be progressing him"),
+        update("failure_cause", "candidate_performance", "no idea if it's him, the role or us"),
+    )]
+    service.debriefs.post_message(
+        recruiter, debrief_id, "we won't be progressing him, no reason given. no idea if it's him, the role or us")
+    service.debriefs.refine(recruiter, debrief_id)
+    record = service.debriefs.get(recruiter, debrief_id).record
+    # A rejection is recorded, so only the words "no idea" keep the cause out ("unknown" is an answer).
+    assert record.value("decision") == "reject"
+    assert record.value("failure_cause") is None
+
+
 def test_the_background_pass_coalesces_turns_sent_in_a_row(settings: Settings) -> None:
     seen: list[list[BaseMessage]] = []
     started = threading.Event()

@@ -8,6 +8,7 @@ from assistant.core.values import (
     parse_currency,
     parse_interest,
     parse_value,
+    says_no,
 )
 
 
@@ -68,3 +69,16 @@ def test_booleans() -> None:
     assert parse_value(spec, "No") is False
     with pytest.raises(InvalidValue):
         parse_value(spec, "perhaps")
+
+
+@pytest.mark.parametrize(("text", "no"), [
+    ("no offer yet", True),
+    ("hasn't got anything else on", True),
+    ("without a counter-offer", True),
+    ("not sure", False),  # not knowing is not a no
+    ("she doesnt know yet", False),
+    ("no idea if it's him, the role or us", False),
+    ("not really sure tbh", False),
+])
+def test_a_no_is_a_negation_and_not_knowing_is_not_one(text: str, no: bool) -> None:
+    assert says_no(text) is no

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
+from assistant.core import notice_days
 from assistant.core.schema import FieldValue, Record
-from assistant.interviews.availability import notice_days, start_window
+from assistant.interviews.availability import start_window
 from assistant.interviews.reconciliation import Mismatch, MismatchKind, reconcile
 from evals import reconciliation as evaluation
 
