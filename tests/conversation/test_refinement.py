@@ -10,6 +10,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
+from assistant.core.schema import Record
 from assistant.core.settings import Settings
 from assistant.core.settings.debriefs import RefinementSettings
 from assistant.service import Service
@@ -20,6 +21,14 @@ from tests.support.fakes import ScriptedChatModel, update, whole_record
 def _open(service: Service, kind: str = "candidate") -> tuple[str, str]:
     recruiter = service.keys.authenticate(service.dev_key)
     return recruiter.id, service.debriefs.open(recruiter.id, kind).id
+
+
+def _refined(service: Service, recruiter: str, debrief_id: str, *messages: str) -> Record:
+    """The record after the messages' turns and then the whole-conversation pass."""
+    for message in messages:
+        service.debriefs.post_message(recruiter, debrief_id, message)
+    service.debriefs.refine(recruiter, debrief_id)
+    return service.debriefs.get(recruiter, debrief_id).record
 
 
 def test_the_pass_fills_what_the_turns_missed_and_marks_it(service: Service, model: ScriptedChatModel) -> None:
@@ -191,10 +200,8 @@ def test_no_failure_cause_is_given_when_the_recruiter_says_it_is_not_known(
         update("decision", "reject", "we won't be progressing him"),
         update("failure_cause", "candidate_performance", "no idea if it's him, the role or us"),
     )]
-    service.debriefs.post_message(
-        recruiter, debrief_id, "we won't be progressing him, no reason given. no idea if it's him, the role or us")
-    service.debriefs.refine(recruiter, debrief_id)
-    record = service.debriefs.get(recruiter, debrief_id).record
+    record = _refined(service, recruiter, debrief_id,
+                      "we won't be progressing him, no reason given. no idea if it's him, the role or us")
     # A rejection is recorded, so only the words "no idea" keep the cause out ("unknown" is an answer).
     assert record.value("decision") == "reject"
     assert record.value("failure_cause") is None
@@ -343,10 +350,7 @@ def test_a_point_is_filed_under_one_list_only(service: Service, model: ScriptedC
             update("process_feedback", "", "four rounds felt like too many"),
         ),
     ]
-    service.debriefs.post_message(
-        recruiter, debrief_id, "shaky on SQL joins. said four rounds felt like too many")
-    service.debriefs.refine(recruiter, debrief_id)
-    record = service.debriefs.get(recruiter, debrief_id).record
+    record = _refined(service, recruiter, debrief_id, "shaky on SQL joins. said four rounds felt like too many")
     assert record.value("weak_areas") == ["shaky on SQL joins"]
     assert record.value("process_feedback") == ["four rounds felt like too many"]
 
