@@ -224,10 +224,12 @@ def _names_subject(spec: FieldSpec, quote: str) -> bool:
 
 
 _NEGATION = re.compile(r"\b(?:no|not|none|never|nor|without|neither)\b|n't\b", re.IGNORECASE)
-# Not knowing is not a no: "not sure", "no idea", "doesn't know".
+# Not knowing is not a no: "not sure", "no idea", "doesn't know why". "Didn't know QOF" is a no about
+# what the candidate knew, so "know" counts only without an object.
 _UNSURE = re.compile(
-    r"\b(?:not|isn't|isnt|wasn't|wasnt)\s+(?:\w+\s+)?(?:sure|certain|clear)\b|\bno idea\b|\bunsure\b"
-    r"|\b(?:don't|dont|doesn't|doesnt|didn't|didnt|do not|does not|did not)\s+know\b",
+    r"\b(?:not|isn't|isnt|wasn't|wasnt)\s+(?:\w+\s+)?(?:sure|certain)\b|\bno idea\b|\bunsure\b"
+    r"|\b(?:don't|dont|doesn't|doesnt|didn't|didnt|do not|does not|did not)\s+know"
+    r"(?:\s+(?:why|if|whether|what|who|how|yet)\b|\s*(?:[.,;:!?)]|$))",
     re.IGNORECASE,
 )
 

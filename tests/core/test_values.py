@@ -79,6 +79,8 @@ def test_booleans() -> None:
     ("she doesnt know yet", False),
     ("no idea if it's him, the role or us", False),
     ("not really sure tbh", False),
+    ("she doesn't know why", False),
+    ("didn't know QOF or the GP contract", True),  # what the candidate knew, not the speaker's doubt
 ])
 def test_a_no_is_a_negation_and_not_knowing_is_not_one(text: str, no: bool) -> None:
     assert says_no(text) is no
