@@ -54,7 +54,6 @@ _PROPER_NAMES = {"candidate_name", "company"}
 # Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
 _IDENTITY = {"candidate_name", "company", "role_title"}
 SHOWN_WORDS = 4
-_LONE_ANSWERS = frozenset({"yes", "no", "yep", "yeah", "nope", "nah"})
 _STAGE_LABEL_WORDS = 4  # an uncommon stage is still a label: "onsite with the CEO"
 # Words that point at something said elsewhere (it, that, there), or that make a clause of the
 # recruiter's own doing ("i pointed out", "will check"). An item whose only other word is one word
@@ -197,8 +196,6 @@ def _apply_one(
     quote = located.text
     if spec.kind in (Kind.CHOICE, Kind.BOOLEAN, Kind.INTEREST) and _planted(update.value, quote, batch):
         return "value comes from pasted text that gives instructions"
-    if spec.kind in (Kind.CHOICE, Kind.BOOLEAN) and _stray_answer(located, messages):
-        return "a lone yes or no inside a sentence answers something else"
     raw = _own_words(update.value, quote) if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value.strip()
     if spec.kind is Kind.INTEREST and _SCORED.search(quote):
         # "9/10" says its own scale: the recruiter's words settle the rating, not the model's conversion.
@@ -278,15 +275,6 @@ def _not_a_stage(value: str, quote: str) -> str | None:
     if not names_a_stage(quote):
         return "names no interview stage"
     return "too long for a stage" if len(value.split()) > _STAGE_LABEL_WORDS else None
-
-
-def _stray_answer(located: Located, messages: list[str]) -> bool:
-    """A lone "no" or "yes" answers the question asked when it opens the recruiter's message ("yes, at
-    Monzo"); inside a sentence ("told her no, it's not normal") it answers something else, and a small
-    model still files it as the decision or a yes/no."""
-    said = words(located.text)
-    return (len(said) == 1 and said[0] in _LONE_ANSWERS
-            and bool(words(messages[located.message_index][:located.start])))
 
 
 def _planted(value: str, quote: str, batch: _Batch) -> bool:

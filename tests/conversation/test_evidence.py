@@ -157,14 +157,6 @@ def test_a_stage_is_recorded_the_common_way_and_a_clause_is_not_a_stage() -> Non
         ("interview_stage", "first round", "1st interview w/ the merch manager")]
 
 
-def test_a_lone_yes_or_no_answers_the_question_only_at_the_start_of_the_message() -> None:
-    message = "told the HM no it's not normal and i'll have a word"
-    assert _gate("decision", "reject", "no", message, kind="client") == (
-        [], ["a lone yes or no inside a sentence answers something else"])
-    assert _gate("competing_offers", "yes", "yes", "yes, one from Monzo")[0] == [("competing_offers", True, "yes")]
-    assert _gate("competing_offers", "no", "no", "no")[0] == [("competing_offers", False, "no")]
-
-
 def test_a_notice_is_recorded_the_common_way_and_a_clause_is_not_a_notice() -> None:
     message = "she's on notice 8 wks. seemed disorganised, nobody had a copy of her CV"
     assert _gate("notice_period", "", "notice 8 wks", message)[0] == [("notice_period", "8 weeks", "notice 8 wks")]
