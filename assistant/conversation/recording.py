@@ -241,12 +241,13 @@ def _apply_one(
         return reason
     if spec.name == "notice_period":
         notice = str(value)
-        if not names_a_notice(notice) and names_a_notice(quote):
-            notice = quote  # the model's "1" of "notice is 1 wk": the quote says what the value left out
-        if not names_a_notice(notice) and "notice" not in words(quote):
-            # A small model files a clause it could not place ("seemed disorganised", "hard to say") here.
-            # One that speaks of notice ("notice period is tbc", typed in the record panel) is kept.
-            return "names no notice period"
+        if not names_a_notice(notice):
+            if names_a_notice(quote):
+                notice = quote  # the model's "1" of "notice is 1 wk": the quote says what the value left out
+            elif "notice" not in words(quote):
+                # A small model files a clause it could not place ("seemed disorganised", "hard to say")
+                # here. One that speaks of notice ("notice period is tbc", typed in the record panel) is kept.
+                return "names no notice period"
         value = common_notice(notice) or notice
     if spec.kind is Kind.TEXT_LIST:
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):

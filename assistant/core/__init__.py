@@ -26,7 +26,7 @@ from assistant.core.errors import (
 from assistant.core.evidence import Located, locate, normalise
 from assistant.core.handoff import Emit, Handoff
 from assistant.core.metrics import MODEL_CALL_SECONDS, MODEL_CALLS_IN_FLIGHT, MODEL_RESTARTS, MODEL_TOKENS, TURN_SECONDS
-from assistant.core.notice import DURATION, common_notice, days_of, names_a_notice, notice_days
+from assistant.core.notice import DURATION, MONTHS, common_notice, days_of, names_a_notice, notice_days
 from assistant.core.plain_text import clean
 from assistant.core.prompts import PromptLibrary
 from assistant.core.resources import flows_folder, knowledge_folder, prompts_folder
@@ -63,6 +63,7 @@ from assistant.core.values import (
 
 __all__ = [
     "MODEL_CALLS_IN_FLIGHT",
+    "MONTHS",
     "MODEL_CALL_SECONDS",
     "MODEL_RESTARTS",
     "MODEL_TOKENS",

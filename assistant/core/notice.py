@@ -28,11 +28,12 @@ _IMMEDIATE = re.compile(
     r"\b(?:immediate\w*|no notice|none|nil|available now|can start (?:now|straight away|right away|tomorrow))\b",
     re.IGNORECASE,
 )
+# Month names and their abbreviations, lower case, with the month's number.
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
+} | {"sept": 9}
 # A month counts with a preposition or a day ("by March", "1 May"): "may" and "march" alone are verbs.
-_MONTH = "|".join(sorted(
-    {n.lower() for n in calendar.month_name if n} | {n.lower() for n in calendar.month_abbr if n} | {"sept"},
-    key=len, reverse=True,
-))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME_OF_YEAR = re.compile(
     r"\b(?:easter|summer|christmas|xmas|new year|half[- ]?term|end of (?:the )?(?:term|month|year|quarter|"
     r"school year|academic year|contract)|(?:a|one|1)\s+term|garden leave|"
@@ -44,8 +45,7 @@ _TIME_OF_YEAR = re.compile(
 
 def days_of(amount: str, unit: str) -> int:
     """'3', 'months' -> 90; 'six', 'wks' -> 42. A month counts as 30 days."""
-    figure = float(amount) if amount[0].isdigit() else float(_NUMBERS[amount.lower()])
-    return round(figure * _UNIT_DAYS[_unit(unit)])
+    return round(float(_figure(amount)) * _UNIT_DAYS[_unit(unit)])
 
 
 def _unit(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.core import DURATION, days_of
+from assistant.core import DURATION, MONTHS, days_of
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,11 @@ _URGENT = re.compile(r"\b(asap|a\.s\.a\.p|urgent\w*)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:within|in|inside|under|by|before)\s+(?:the\s+next\s+)?" + DURATION.pattern,
                        re.IGNORECASE)
 _NEXT = re.compile(r"\bnext\s+(week|month)\b", re.IGNORECASE)
-_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {
-    name.lower(): n for n, name in enumerate(calendar.month_abbr) if name
-} | {"sept": 9}
 # A month counts only with a preposition or a day ("by March", "1 March"): "may" alone is a verb.
 _MONTH = re.compile(
     r"\b(?:(by|in|for|from|before|early|mid|end\s+of|start\s+of|beginning\s+of)\s+)?"
     r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?("
-    + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b",
+    + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 
@@ -47,7 +44,7 @@ def _month_target(match: re.Match[str], held_on: date) -> date | None:
     preposition, day_text, name = match.group(1), match.group(2), match.group(3)
     if preposition is None and day_text is None:
         return None
-    month = _MONTHS[name.lower()]
+    month = MONTHS[name.lower()]
     year = held_on.year + (1 if month < held_on.month else 0)
     last = calendar.monthrange(year, month)[1]
     word = (preposition or "").lower().split()[0] if preposition else ""
