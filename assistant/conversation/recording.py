@@ -291,6 +291,8 @@ def _planted(value: str, quote: str, batch: _Batch) -> bool:
 def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str, str | None]:
     """Who, for what and where, as the record holds them: names in proper case, a title without the
     company typed with it; the value, and the reason when it is refused."""
+    if name == "candidate_name":
+        value = _without_lead_in(value)
     if name in _PROPER_NAMES and value.islower():
         value = value.title()
     if name == "role_title":
@@ -307,6 +309,22 @@ def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str
 
 # Particles of family names ("de la Cruz", "van Dijk", "bin Hassan") that are short words elsewhere.
 _NAME_PARTICLES = frozenset("de da di du del della der den la le van von bin binti al el ter ten".split())  # noqa: SIM905
+
+
+# Words that lead into a person's name in a recruiter's note ("spoke to priya nair", "debrief w/ sam")
+# and are never part of one.
+_LEAD_IN = frozenset("to with w/ from for on re about".split())  # noqa: SIM905
+
+
+def _without_lead_in(value: str) -> str:
+    """'spoke to priya nair' -> 'priya nair': the model quoted the clause that names the candidate. A
+    value that reads as no name at all ("Thank you so much for today") is left for the gate to refuse."""
+    if not _reads_as_a_name(value):
+        return value
+    tokens = value.split()
+    last = max((i for i, token in enumerate(tokens) if token.lower() in _LEAD_IN), default=-1)
+    rest = " ".join(tokens[last + 1:])
+    return rest if last >= 0 and rest and _reads_as_a_name(rest) else value
 
 
 def _reads_as_a_name(value: str) -> bool:

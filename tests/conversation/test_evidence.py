@@ -241,6 +241,16 @@ def test_names_with_short_words_in_them_are_names(name: str) -> None:
     assert [field for field, _, _ in applied] == ["candidate_name"]
 
 
+@pytest.mark.parametrize(("quote", "name"), [
+    ("spoke to priya nair", "Priya Nair"),
+    ("debrief w/ sam ortiz", "Sam Ortiz"),
+    ("call with Tomasz", "Tomasz"),
+])
+def test_the_words_that_lead_into_a_name_are_not_part_of_it(quote: str, name: str) -> None:
+    applied, _ = _gate("candidate_name", "", quote, f"{quote} after her 2nd stage for the planner job")
+    assert [(field, value) for field, value, _ in applied] == [("candidate_name", name)]
+
+
 def test_a_stage_is_a_label_not_a_clause_that_mentions_the_interview() -> None:
     message = "fresh out of his brackenridge homes interview, said it went ok"
     assert _gate("interview_stage", "", "fresh out of his brackenridge homes interview", message) == (
