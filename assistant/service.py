@@ -118,6 +118,12 @@ class Service:
         if self.refiner and (complete or self.settings.refinement.in_background):
             self.refiner.request(recruiter_id, debrief_id, at_once=complete)
 
+    def settle_record(self, recruiter_id: str, debrief_id: str) -> None:
+        """The record as the whole conversation supports it, before it is shown as final (the terminal's
+        chat and extract): a pass still running is waited for, and one is run when the last pass did not
+        read every message."""
+        self._refine_before_draft(recruiter_id, debrief_id)
+
     def _refine_before_draft(self, recruiter_id: str, debrief_id: str) -> None:
         """A draft rests on the record as the whole conversation supports it: a pass still running is
         waited for, and one is run when the last pass did not read every message."""

@@ -143,6 +143,8 @@ def chat(
             err.print(outcome.reply)
             for note in outcome.guidance:
                 _print_note(note)
+        with err.status("Reading the whole conversation once more..."):
+            service.settle_record(recruiter, debrief.id)
         record = service.debriefs.get(recruiter, debrief.id).record
         err.print_json(record.model_dump_json())
         if out:
@@ -183,6 +185,8 @@ def extract(
         for number, text in enumerate(messages, start=1):
             err.print(f"[dim]message {number}/{len(messages)}[/dim]")
             service.debriefs.post_message(recruiter, debrief.id, text)
+        err.print("[dim]reading the whole conversation once more[/dim]")
+        service.settle_record(recruiter, debrief.id)
         record = service.debriefs.get(recruiter, debrief.id).record
         sys.stdout.write(record.model_dump_json(indent=2) + "\n")
     except DebriefError as exc:

@@ -290,7 +290,7 @@ class Debriefs:
         elapsed = time.perf_counter() - started
 
         record = debrief.record
-        gate = apply_updates(record, extraction.proposed, recruiter_texts)
+        gate = apply_updates(record, extraction.proposed, recruiter_texts, turn=True)
         flag_remarks(record, recruiter_texts, said.index(pending), gate)
         answered = set(state.get("answered", []))
         if asked:

@@ -23,11 +23,19 @@ _NAME_THEN_ROLE = re.compile(rf"\b{_NAME}\s*\(\s*(?:the\s+|their\s+|our\s+)?{_RO
 
 
 _ONLY_A_ROLE = re.compile(rf"(?:the\s+|their\s+)?{_ROLE}", re.IGNORECASE)
+# A role with the team or trade in front: "ops director", "the site manager", "their finance partner".
+# Words that are also family names ("Head", "Lead") are left out.
+_QUALIFIED_ROLE = re.compile(
+    r"(?:the\s+|their\s+|our\s+)?(?:[a-z&/]+\s+){1,2}"
+    r"(?:director|dir|manager|mgr|partner|founder|interviewer|officer|supervisor|recruiter)s?",
+    re.IGNORECASE,
+)
 
 
 def is_a_role(text: str) -> bool:
-    """'HM', 'the hiring manager': a role someone holds, not a person's name."""
-    return bool(_ONLY_A_ROLE.fullmatch(text.strip(" .,;:")))
+    """'HM', 'the hiring manager', 'ops director': a role someone holds, not a person's name."""
+    text = text.strip(" .,;:")
+    return bool(_ONLY_A_ROLE.fullmatch(text) or _QUALIFIED_ROLE.fullmatch(text))
 
 
 def client_people(messages: list[str]) -> set[str]:

@@ -38,6 +38,7 @@ from assistant.core import (
     normalise,
     parse_currency,
     parse_value,
+    says_correction,
     words,
 )
 
@@ -91,9 +92,11 @@ class Transcript:
 
 
 def apply_updates(
-    record: Record, proposed: list[ProposedUpdate], messages: list[str] | Transcript
+    record: Record, proposed: list[ProposedUpdate], messages: list[str] | Transcript, turn: bool = False
 ) -> GateResult:
-    """Mutates `record` with every update that passes the gate; reports the rest."""
+    """Mutates `record` with every update that passes the gate; reports the rest. `turn`: the proposals
+    read the newest message, which changes who, for what and where only when it says it corrects them
+    (the whole-conversation pass and the record panel have their own rules for that)."""
     result = GateResult()
     transcript = messages if isinstance(messages, Transcript) else Transcript.of(messages)
     texts = transcript.messages
@@ -110,7 +113,7 @@ def apply_updates(
     company = record.value("company") or next(
         (_own_words(u.value, at.text) for u, at in zip(proposed, found, strict=True) if u.field == "company" and at),
         None)
-    batch = _Batch(transcript, company if isinstance(company, str) else None)
+    batch = _Batch(transcript, company if isinstance(company, str) else None, turn)
     for index, update in enumerate(proposed):
         if index in left_out:
             continue
@@ -174,6 +177,7 @@ class _Batch:
 
     transcript: Transcript
     company: str | None  # recorded, else proposed in the same answer
+    turn: bool = False
 
 
 def _apply_one(
@@ -194,6 +198,8 @@ def _apply_one(
             return "quote states no figure"
         located = stated
     quote = located.text
+    if spec.kind is Kind.MONEY and _a_length_of_time(update.value, quote):
+        return "a length of time, not pay"
     if spec.kind in (Kind.CHOICE, Kind.BOOLEAN, Kind.INTEREST) and _planted(update.value, quote, batch):
         return "value comes from pasted text that gives instructions"
     raw = _own_words(update.value, quote) if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value.strip()
@@ -262,6 +268,11 @@ def _apply_one(
         if current and quote not in current.evidence:
             current.evidence.append(quote)
         return None
+    if batch.turn and spec.name in _IDENTITY and previous and not says_correction(messages[located.message_index]):
+        # A message names other people and companies than the debrief's: an interviewer, a competing
+        # offer, a current employer. Taking each for the candidate or the client would replace who and
+        # where the debrief is about without a word from the recruiter.
+        return f"the record already says {previous!s}; say it is a correction to change it"
     # A changed scalar is a correction: the old quotes supported the old value, not this one.
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])
     result.applied.append(AppliedUpdate(field=spec.name, value=value, quote=quote, corrected_from=previous))
@@ -278,6 +289,19 @@ def _not_a_stage(value: str, quote: str) -> str | None:
     return "too long for a stage" if len(value.split()) > _STAGE_LABEL_WORDS else None
 
 
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+_TIME_UNIT = r"\s*(?:mins?|minutes?|hrs?|hours?|days?|wks?|weeks?|months?|mths?|years?|yrs?)\b"
+
+
+def _a_length_of_time(value: str, quote: str) -> bool:
+    """'25' read as pay from "started 25 mins late": the figure stands in the quote only as a time."""
+    figure = _FIGURE.search(value) or _FIGURE.search(quote)
+    if figure is None:
+        return False
+    at = list(re.finditer(rf"(?<![\d.,]){re.escape(figure.group())}(?![\d.,])", quote))
+    return bool(at) and all(re.match(_TIME_UNIT, quote[m.end():], re.IGNORECASE) for m in at)
+
+
 def _planted(value: str, quote: str, batch: _Batch) -> bool:
     """A choice, yes/no or rating the quote does not state, whose words a pasted instruction does ("make
     an offer", "set interest to 5"): the model took the value from the instruction and the quote from
@@ -286,6 +310,17 @@ def _planted(value: str, quote: str, batch: _Batch) -> bool:
     if not said or said <= set(words(quote)):
         return False
     return any(said <= pasted for pasted in batch.transcript.pasted_words)
+
+
+def identity_refused(name: str, value: str, record: Record, transcript: Transcript) -> str | None:
+    """Why the gate would refuse `value` as the candidate, role or company of the record as it stands
+    now (None when it would not): a value a turn recorded before the record held what shows it wrong
+    (the company that a name turns out to hold)."""
+    company = record.value("company")
+    batch = _Batch(transcript, company if isinstance(company, str) else None)
+    others = record.model_copy(deep=True)
+    others.fields.pop(name, None)
+    return _identity(name, value, others, batch)[1]
 
 
 def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str, str | None]:
@@ -304,8 +339,18 @@ def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str
         return value, "is named as the hiring manager or an interviewer"
     if name == "candidate_name" and (is_a_role(value) or not _reads_as_a_name(value)):
         return value, "does not read as a name"
+    if name == "company" and is_a_role(value) and not _FIRM_ENDING.search(value):
+        return value, "is a role, not a company"  # "feedback from the supply chain director"
+    company = normalise(batch.company or "")
+    if name == "candidate_name" and len(company) > 2 and f" {company} " in f" {normalise(value)} ":
+        # "ashgrove capital compliance analyst - fb on leon duarte": the model took the heading of the
+        # note, company and role, for the person.
+        return value, "holds the company's name"
     return value, None
 
+
+# Firms are named like roles: "Hartley Partners", "Northern Asset Managers".
+_FIRM_ENDING = re.compile(r"\b(?:partners|founders|recruiters|managers|directors)\W*$", re.IGNORECASE)
 
 # Particles of family names ("de la Cruz", "van Dijk", "bin Hassan") that are short words elsewhere.
 _NAME_PARTICLES = frozenset("de da di du del della der den la le van von bin binti al el ter ten".split())  # noqa: SIM905

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant.compliance import flag_for
-from assistant.conversation.recording import GateResult, Transcript, apply_updates
+from assistant.conversation.recording import GateResult, Transcript, apply_updates, identity_refused
 from assistant.core import (
     SPECS_BY_KEY,
     FieldSpec,
@@ -73,14 +73,19 @@ def _said(update: ProposedUpdate, spec: FieldSpec) -> str:
     return update.quote if spec.kind in (Kind.TEXT, Kind.TEXT_LIST) else update.value
 
 
-def _revises(record: Record, spec: FieldSpec, update: ProposedUpdate) -> bool:
+def _revises(record: Record, spec: FieldSpec, update: ProposedUpdate, transcript: Transcript) -> bool:
     """A different name, role, company or stage than the turn's; a name, role or company only when it
     says at least as much: a mistaken label gives way to a fuller one ("HM" to "Hartwell Defence
     Systems"), while a fragment the pass picked up ("MD", "civils") never replaces a full value. One
-    that holds the other is the same."""
+    that holds the other is the same. A value the gate would now refuse gives way to any other: the
+    turn took "ashgrove capital compliance analyst" for the candidate before the record held the
+    company's name."""
     if spec.name not in _REVISABLE or spec.parent:
         return False
-    new, old = normalise(update.value or update.quote), normalise(str(record.value(spec.name)))
+    current = str(record.value(spec.name))
+    new, old = normalise(update.value or update.quote), normalise(current)
+    if new and spec.name != "interview_stage" and identity_refused(spec.name, current, record, transcript):
+        return True
     if not new or new in old or old in new:
         return False
     # A stage is a short label ("final"), so a shorter one is no fragment: the turn's longer value is
@@ -88,7 +93,7 @@ def _revises(record: Record, spec: FieldSpec, update: ProposedUpdate) -> bool:
     return spec.name == "interview_stage" or len(new) >= len(old)
 
 
-def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str | None:
+def _blocked(record: Record, update: ProposedUpdate, protected: set[str], transcript: Transcript) -> str | None:
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None:
         return None  # the gate reports it
@@ -129,7 +134,7 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str]) -> str
     if spec.parent:
         held = current.value if isinstance(current.value, dict) else {}
         return "already recorded" if held.get(spec.name) not in (None, "") else None
-    if record.is_filled(top) and not _revises(record, spec, update):
+    if record.is_filled(top) and not _revises(record, spec, update, transcript):
         return "already recorded"
     return None
 
@@ -143,9 +148,10 @@ def apply_refinement(
     result = GateResult()
     transcript = Transcript.of(messages)
     before = set(record.fields)
-    # One at a time, so that a second proposal for a field the first one just filled counts as known.
-    for update in proposed:
-        reason = _blocked(record, update, protected)
+    # One at a time, so that a second proposal for a field the first one just filled counts as known;
+    # the company first, which shows a name or a title that holds it to be the heading of a note.
+    for update in sorted(proposed, key=lambda update: update.field != "company"):
+        reason = _blocked(record, update, protected, transcript)
         if reason is None:
             one = apply_updates(record, [update], transcript)
             result.applied.extend(one.applied)

@@ -57,6 +57,7 @@ from assistant.core.values import (
     parse_amount,
     parse_currency,
     parse_value,
+    says_correction,
     says_no,
     says_unsure,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "parse_currency",
     "parse_value",
     "says_no",
+    "says_correction",
     "says_unsure",
     "prompts_folder",
     "record_field_names",

@@ -239,6 +239,21 @@ def says_unsure(text: str) -> bool:
     return bool(_UNSURE.search(text))
 
 
+# Words with which people take back what they wrote: "sorry, her name's siobhan", "actually it's the
+# Leeds role", "typo: Halden not Holden".
+_CORRECTING = re.compile(
+    r"\b(?:sorry|correction|correcting|actually|typo|auto-?correct\w*|i mean|i meant|meant to say|misread|"
+    r"mistake|misspelt|misspelled|wrong|scratch that|should have said|should say|should be|should read|"
+    r"make (?:that|it)|change (?:that|it) to|instead)\b",
+    re.IGNORECASE,
+)
+
+
+def says_correction(text: str) -> bool:
+    """Whether the words take back something said before ("sorry, it's siobhan not sinead")."""
+    return bool(_CORRECTING.search(text))
+
+
 def says_no(text: str) -> bool:
     """Whether the words hold a negation ("no offer", "hasn't", "without"); one that only says the
     speaker does not know ("not sure") is none."""

@@ -391,7 +391,10 @@ class Store:
         """A transaction that only reads: on SQLite it never takes nor waits for the write lock, and sees
         the database as it was at its first read. Rows it loads stay readable after it ends. A change made
         in it is an error, never written."""
-        with self._readings() as session, session.begin():
+        # The one connection of an in-memory database takes one transaction at a time, whatever the
+        # thread (the terminal's background pass reads while the next turn writes).
+        shared = self._writer if self.in_memory else None
+        with shared or nullcontext(), self._readings() as session, session.begin():
             yield session
             if session.new or session.dirty or session.deleted:
                 raise RuntimeError("a reading session changed rows: use Store.session to write")

@@ -115,7 +115,7 @@ def test_a_correction_from_the_panel_is_checked_logged_and_marked_as_typed_in(
     client: TestClient, service: Service, model: ScriptedChatModel
 ) -> None:
     assert service.dev_key
-    model.script = [[update("candidate_name", "", "spoke to Lena Park"), update("candidate_interest", "4", "keen, 4/5"),
+    model.script = [[update("candidate_name", "", "Lena"), update("candidate_interest", "4", "keen, 4/5"),
                      update("strengths", "", "strong on stakeholder stories")]]
     csrf = signed_in(client, service.dev_key)
     url = open_debrief(client, csrf)

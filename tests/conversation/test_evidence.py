@@ -251,6 +251,62 @@ def test_the_words_that_lead_into_a_name_are_not_part_of_it(quote: str, name: st
     assert [(field, value) for field, value, _ in applied] == [("candidate_name", name)]
 
 
+def test_a_turn_changes_who_and_where_only_when_the_recruiter_corrects_them() -> None:
+    first = "spoke to priya nair after her 2nd stage w/ halden foods"
+    record = Record(kind="candidate")
+    apply_updates(record, [ProposedUpdate(field="company", value="", quote="halden foods"),
+                           ProposedUpdate(field="candidate_name", value="", quote="priya nair")], [first], turn=True)
+    other = "also interviewing at arla, final next week. the ops director grilled her"
+    result = apply_updates(record, [ProposedUpdate(field="company", value="", quote="arla"),
+                                    ProposedUpdate(field="candidate_name", value="", quote="the ops director")],
+                           [first, other], turn=True)
+    assert record.value("company") == "Halden Foods" and record.value("candidate_name") == "Priya Nair"
+    assert [r.reason for r in result.rejected] == [
+        "the record already says Halden Foods; say it is a correction to change it", "does not read as a name"]
+    fixed = "sorry, typo: it's holden foods"
+    result = apply_updates(record, [ProposedUpdate(field="company", value="", quote="holden foods")],
+                           [first, other, fixed], turn=True)
+    assert record.value("company") == "Holden Foods" and result.applied[0].corrected_from == "Halden Foods"
+
+
+@pytest.mark.parametrize("role", ["supply chain director", "site dir", "HM"])
+def test_a_role_is_not_the_company(role: str) -> None:
+    assert _gate("company", "", role, f"feedback from the {role} at cargolane", kind="client") == (
+        [], ["is a role, not a company"])
+    assert _gate("company", "", "cargolane", f"feedback from the {role} at cargolane", kind="client")[0] == [
+        ("company", "Cargolane", "cargolane")]
+    assert _gate("company", "", "hartley partners", "fb from hartley partners", kind="client")[1] == []
+
+
+def test_the_heading_of_a_note_is_not_the_candidates_name() -> None:
+    message = "ashgrove capital compliance analyst - fb on leon duarte from their head of compliance"
+    record = Record(kind="client")
+    result = apply_updates(record, [
+        ProposedUpdate(field="company", value="", quote="ashgrove capital"),
+        ProposedUpdate(field="candidate_name", value="", quote="ashgrove capital compliance analyst"),
+        ProposedUpdate(field="candidate_name", value="", quote="leon duarte"),
+    ], [message], turn=True)
+    assert record.value("candidate_name") == "Leon Duarte"
+    assert [r.reason for r in result.rejected] == ["holds the company's name"]
+
+
+@pytest.mark.parametrize("role", ["ops director", "the site manager", "their finance partner"])
+def test_a_role_with_its_team_in_front_is_not_the_candidates_name(role: str) -> None:
+    assert _gate("candidate_name", "", role, f"said {role} kept asking about forecasting") == (
+        [], ["does not read as a name"])
+
+
+def test_a_figure_given_as_a_length_of_time_is_not_pay() -> None:
+    message = "interview started 25 mins late. she wants 55 minimum"
+    assert _gate("compensation_budget_max", "25", "interview started 25 mins late", message) == (
+        [], ["a length of time, not pay"])
+    assert _gate("compensation_expected", "55", "wants 55 minimum", message)[0] == [
+        ("compensation.expected", 55_000, "wants 55 minimum")]
+    # The same figure written as pay elsewhere in the quote is pay.
+    said = "on 3 days a week, paid 3k a month"
+    assert "a length of time, not pay" not in _gate("compensation_current", "3", said, said)[1]
+
+
 def test_a_stage_is_a_label_not_a_clause_that_mentions_the_interview() -> None:
     message = "fresh out of his brackenridge homes interview, said it went ok"
     assert _gate("interview_stage", "", "fresh out of his brackenridge homes interview", message) == (

@@ -326,6 +326,20 @@ def test_a_mistaken_name_gives_way_but_never_to_a_fragment(service: Service, mod
     assert "candidate name: Priya Nair (was Dan)" in log
 
 
+def test_a_name_that_turns_out_to_hold_the_company_gives_way(service: Service, model: ScriptedChatModel) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [
+        [update("candidate_name", "", "ashgrove capital compliance analyst")],
+        whole_record(update("candidate_name", "", "leon duarte"), update("company", "", "ashgrove capital")),
+    ]
+    record = _refined(service, recruiter, debrief_id,
+                      "ashgrove capital compliance analyst - fb on leon duarte from their head of compliance")
+    # The pass's name is shorter than the turn's, which would keep the turn's; but the record now holds
+    # the company, and the turn's name holds it.
+    assert record.value("company") == "Ashgrove Capital"
+    assert record.value("candidate_name") == "Leon Duarte"
+
+
 def test_a_no_and_an_empty_answer_need_words_that_say_so(service: Service, model: ScriptedChatModel) -> None:
     recruiter, debrief_id = _open(service)
     model.script = [[], whole_record(

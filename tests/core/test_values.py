@@ -8,6 +8,7 @@ from assistant.core.values import (
     parse_currency,
     parse_interest,
     parse_value,
+    says_correction,
     says_no,
 )
 
@@ -84,3 +85,16 @@ def test_booleans() -> None:
 ])
 def test_a_no_is_a_negation_and_not_knowing_is_not_one(text: str, no: bool) -> None:
     assert says_no(text) is no
+
+
+@pytest.mark.parametrize(("text", "correcting"), [
+    ("sorry her name's siobhan, siobhan moran. autocorrect", True),
+    ("actually it's the Leeds office, not Bradford", True),
+    ("typo - it's Halden not Holden", True),
+    ("I meant the planner role", True),
+    ("make that Halden Foods", True),
+    ("also interviewing at arla, final next week", False),
+    ("said the ops director kept coming back to S&OP", False),
+])
+def test_a_correction_is_told_by_the_words_that_take_something_back(text: str, correcting: bool) -> None:
+    assert says_correction(text) is correcting

@@ -88,3 +88,39 @@ def test_sqlite_commits_without_waiting_for_the_disk_unless_told_to(tmp_path: Pa
     assert _synchronous(Service(settings, model=ScriptedChatModel(script=[])).store) == 2
     with pytest.raises(ValueError, match="normal or full"):
         Store(f"sqlite:///{tmp_path / 'other.db'}", "off")
+
+
+def test_an_in_memory_store_takes_one_transaction_at_a_time_whatever_the_thread() -> None:
+    # The terminal's store: one connection for every thread. Its background pass reads while the next
+    # turn writes; two transactions at once on that connection failed ("cannot start a transaction
+    # within a transaction").
+    store = Store("sqlite://")
+    writing, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        with store.session() as s:
+            s.add(RecruiterRow(name="Ana", key_sha256="a" * 64))
+            writing.set()
+            release.wait(10)
+
+    def read(names: list[str]) -> None:
+        try:
+            with store.reading() as s:
+                names.extend(s.scalars(select(RecruiterRow.name)).all())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert writing.wait(10)
+    names: list[str] = []
+    reader = threading.Thread(target=read, args=(names,))
+    reader.start()
+    reader.join(0.3)
+    waited = reader.is_alive()  # it waits for the write to end instead of failing
+    release.set()
+    writer.join(10)
+    reader.join(10)
+    store.engine.dispose()
+    assert not errors and waited and names == ["Ana"]
