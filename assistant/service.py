@@ -99,7 +99,7 @@ class Service:
             max_spec_chars=self.settings.limits.max_spec_chars,
         )
         if s.refinement.before_drafts:
-            self._drafts.before_writing = self._refine_before_draft
+            self._drafts.before_writing = self.settle_record
         self._drafts.on_approved = self._hand_off_approval
         self._debriefs.on_complete = self._hand_off_completion
         # A throwaway in-memory store (the terminal's, some tests') has one connection for all threads.
@@ -119,14 +119,9 @@ class Service:
             self.refiner.request(recruiter_id, debrief_id, at_once=complete)
 
     def settle_record(self, recruiter_id: str, debrief_id: str) -> None:
-        """The record as the whole conversation supports it, before it is shown as final (the terminal's
-        chat and extract): a pass still running is waited for, and one is run when the last pass did not
-        read every message."""
-        self._refine_before_draft(recruiter_id, debrief_id)
-
-    def _refine_before_draft(self, recruiter_id: str, debrief_id: str) -> None:
-        """A draft rests on the record as the whole conversation supports it: a pass still running is
-        waited for, and one is run when the last pass did not read every message."""
+        """The record as the whole conversation supports it, before a draft is written from it or the
+        terminal shows it as final: a pass still running is waited for, and one is run when the last
+        pass did not read every message."""
         if self.refiner:
             self.refiner.wait(debrief_id, self.settings.llm.timeout_s)
         try:
@@ -134,8 +129,8 @@ class Service:
         except DebriefError as exc:
             if isinstance(exc, DebriefNotFound):
                 raise
-            # The draft can still be written from the turns' record; the pass is an improvement.
-            log.warning("the whole-conversation pass before a draft failed: %s", exc)
+            # The turns' record still stands; the pass is an improvement.
+            log.warning("the whole-conversation pass over %s failed: %s", debrief_id, exc)
 
     def _hand_off_approval(self, session: Session, recruiter_id: str, row: DraftRow) -> None:
         if on_draft_approved(session, recruiter_id, row):

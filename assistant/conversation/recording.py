@@ -317,10 +317,7 @@ def identity_refused(name: str, value: str, record: Record, transcript: Transcri
     now (None when it would not): a value a turn recorded before the record held what shows it wrong
     (the company that a name turns out to hold)."""
     company = record.value("company")
-    batch = _Batch(transcript, company if isinstance(company, str) else None)
-    others = record.model_copy(deep=True)
-    others.fields.pop(name, None)
-    return _identity(name, value, others, batch)[1]
+    return _identity(name, value, record, _Batch(transcript, company if isinstance(company, str) else None))[1]
 
 
 def _identity(name: str, value: str, record: Record, batch: _Batch) -> tuple[str, str | None]:
