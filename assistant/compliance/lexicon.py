@@ -79,7 +79,8 @@ def _p(rules: str, regex: str, *, names: bool = False, before: str | None = None
 
 
 _PERSON = (r"(?:guys?|lads?|girls?|wom[ae]n|m[ae]n|lad(?:y|ies)|chaps?|blokes?|fellas?|gents?|persons?|people|"
-           r"candidates?|applicants?|workers?|staff|famil(?:y|ies)|hires?|colleagues?)")
+           r"candidates?|applicants?|workers?|staff|famil(?:y|ies)|hires?|colleagues?|trades(?:men|women|people)?|"
+           r"crew|workforce|employees?|folks?)")
 _AGE_ADJ = r"(?:energetic|dynamic|hungry|vibrant|enthusiastic|fresh|ambitious|fun|lively)"
 _DECADES = r"(?:20s|30s|40s|50s|60s|twenties|thirties|forties|fifties|sixties)"
 _ETHNIC = r"(?:asian|black|white|brown|mixed[- ]race|afro-caribbean|arab|oriental|gypsy|travell?er|roma)"
@@ -118,6 +119,9 @@ PROTECTED: tuple[Pattern, ...] = (
        r"|\b(?:must be|should be|ideally|preferably|aged) (?:under|over|below|above) \d{2}\b"),
     _p("age", r"\b(?:millennials?|boomers?|gen[- ]?[zy]|generation [xyz]|zoomers?|(?:younger|older) generation)\b"),
     _p("age", rf"\b(?:older|younger) (?:{_PERSON}|members? of staff)\b"),
+    # Guessing an age from someone's looks: "you look about 19", "looks barely 25".
+    _p("age", r"\b(?:looks?|looked|looking) (?:about|around|barely|maybe|only|like (?:s?he'?s|they'?re|you'?re)) "
+       r"\d{2}\b(?!\s*(?:%|percent|k\b|mins?|minutes|hours|days|weeks|months|grand))"),
     _p("age", r"\b(?:stage|time) of life\b|\b(?:he|she|they)(?:'s|'re| is| are| was)?(?: \w+)? winding down\b"
        r"|\bset in (?:his|her|their) ways\b"),
     # --- pregnancy, maternity and family plans ---

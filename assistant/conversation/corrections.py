@@ -43,7 +43,7 @@ def apply_correction(record: Record, key: str, value: str) -> tuple[str, GateRes
     trial = record.model_copy(deep=True)
     if spec.kind is Kind.TEXT_LIST:
         trial.fields.pop(spec.key, None)
-    gate = apply_updates(trial, proposed, [text])
+    gate = apply_updates(trial, proposed, [text], typed=True)
     if gate.rejected:
         reasons = "; ".join(f"\u201c{r.value}\u201d: {r.reason}" for r in gate.rejected)
         raise InvalidInput(f"{label(key)} could not be recorded ({reasons})")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
 from assistant.conversation.people import client_people, is_a_role, is_client_person
+from assistant.conversation.placement import placed
 from assistant.conversation.points import Item, restatements
 from assistant.conversation.remarks import clause_of, remark_around, remarks_in, same_remark
 from assistant.conversation.untrusted import overlaps, untrusted_spans
@@ -64,6 +65,15 @@ _POINTING = frozenset("""
 i we it that this there these those will would shall should can could may might must do does did doesnt
 didnt dont isnt wasnt wont cant
 """.split())  # noqa: SIM905 - the list reads better as words
+# Words that judge, hedge or fill without naming what they are about. An item made only of these and
+# the words above ("my bad", "he's right", "she felt pretty solid overall", "short version") is a verdict on
+# something said around it: the recruiter cannot tell from the record what it was.
+_VERDICT = frozenset("""
+good great bad fine ok okay solid strong weak nice poor right wrong sure unsure hard easy well really
+quite pretty bit kinda sorta sort kind lot lots thing things stuff nothing something anything everything
+reason version news point main short thrilled happy keen excited tho though v obvs basically honestly
+overall say said think thought feel felt seem seemed probably maybe definitely yes yeah nope actually
+""".split())  # noqa: SIM905 - the list reads better as words
 
 
 @dataclass
@@ -92,11 +102,14 @@ class Transcript:
 
 
 def apply_updates(
-    record: Record, proposed: list[ProposedUpdate], messages: list[str] | Transcript, turn: bool = False
+    record: Record, proposed: list[ProposedUpdate], messages: list[str] | Transcript, turn: bool = False,
+    typed: bool = False,
 ) -> GateResult:
     """Mutates `record` with every update that passes the gate; reports the rest. `turn`: the proposals
     read the newest message, which changes who, for what and where only when it says it corrects them
-    (the whole-conversation pass and the record panel have their own rules for that)."""
+    (the whole-conversation pass and the record panel have their own rules for that). `typed`: the
+    recruiter typed these into the record panel, so each stays in the list they chose, worded as they
+    wrote it."""
     result = GateResult()
     transcript = messages if isinstance(messages, Transcript) else Transcript.of(messages)
     texts = transcript.messages
@@ -113,7 +126,7 @@ def apply_updates(
     company = record.value("company") or next(
         (_own_words(u.value, at.text) for u, at in zip(proposed, found, strict=True) if u.field == "company" and at),
         None)
-    batch = _Batch(transcript, company if isinstance(company, str) else None, turn)
+    batch = _Batch(transcript, company if isinstance(company, str) else None, turn, typed)
     for index, update in enumerate(proposed):
         if index in left_out:
             continue
@@ -178,6 +191,7 @@ class _Batch:
     transcript: Transcript
     company: str | None  # recorded, else proposed in the same answer
     turn: bool = False
+    typed: bool = False  # the recruiter's own entry in the record panel: filed where they put it
 
 
 def _apply_one(
@@ -256,8 +270,17 @@ def _apply_one(
                 return "names no notice period"
         value = common_notice(notice) or notice
     if spec.kind is Kind.TEXT_LIST:
+        if not batch.typed:
+            candidate = record.value("candidate_name")
+            where = placed(spec.name, str(value), record.kind, batch.transcript.people,
+                           candidate if isinstance(candidate, str) else None)
+            spec, value = SPECS_BY_KEY[where.field], where.text
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
+        if _only_judges(str(value)) and not batch.typed:
+            return "a verdict that does not say on what"
+        if is_a_role(str(value)) and not batch.typed:
+            return "names someone, not a point"
         _append(record, spec.name, value, quote, result)
         return None
 
@@ -382,6 +405,11 @@ def _points_elsewhere(item: str) -> bool:
     # Apostrophes split tokens: "it's" reads as "it" and "s", "doesn't" as "doesn" and "t".
     said = [t for t in tokens if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
     return len(said) < 2 and any(t in _POINTING for t in tokens)
+
+
+def _only_judges(item: str) -> bool:
+    said = [t for t in words(item) if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
+    return all(t in _VERDICT for t in said)
 
 
 def _flag(record: Record, remark: Located, messages: list[str], result: GateResult) -> None:

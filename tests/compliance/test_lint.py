@@ -19,6 +19,8 @@ EXTRACTION = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "extra
     ("protected.age", "Sadly the hiring manager felt you were overqualified."),
     ("protected.age", "Join our energetic young team in Leeds!"),
     ("protected.age", "Max 5 years' experience please."),
+    ("protected.age", "The site manager told him he looks about 19."),
+    ("protected.age", "He doubted the older trades would take instructions from her."),
     ("protected.pregnancy", "The head chef asked whether she was planning to start a family soon."),
     ("protected.race", "The client wants to know the candidate's ethnic background."),
     ("protected.religion", "The panel asked if he'd need to leave early on Fridays for prayers."),
@@ -42,6 +44,7 @@ def test_each_protected_category_is_caught_and_blocks(rule: str, text: str) -> N
     "Strong command of the language of finance and good with percentages.",
     "The image on the careers page needs updating.",
     "In this day and age every candidate expects feedback.",
+    "The tender pack looks about 80% done and the site visit ran about 20 minutes over.",
 ])
 def test_words_containing_age_are_not_age(text: str) -> None:
     assert [f for f in lint(text) if f.rule == "protected.age"] == []

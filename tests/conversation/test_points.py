@@ -91,3 +91,24 @@ def test_an_item_that_only_points_at_the_words_around_it_is_turned_down() -> Non
     assert _values(record, "next_steps") == []
     assert sorted(r.value for r in result.rejected) == ["i pointed out", "it's not normal", "sleep on it", "will check"]
     assert {r.reason for r in result.rejected} == {"too short to mean anything on its own"}
+
+
+def test_an_item_that_only_judges_without_saying_on_what_is_turned_down() -> None:
+    message = ("short version: my bad on the brief, he's right. she felt pretty solid overall, "
+               "strong on IFRS 16, no driving licence, process felt rushed")
+    record = Record(kind="candidate")
+    result = apply_updates(record, [
+        _item("concerns", "short version", "short version"),
+        _item("concerns", "my bad", "my bad"),
+        _item("concerns", "he's right", "he's right"),
+        _item("strengths", "she felt pretty solid overall", "she felt pretty solid overall"),
+        _item("strengths", "strong on IFRS 16", "strong on IFRS 16"),
+        _item("concerns", "no driving licence", "no driving licence"),
+        _item("process_feedback", "process felt rushed", "process felt rushed"),
+    ], [message])
+    assert _values(record, "strengths") == ["strong on IFRS 16"]
+    assert _values(record, "concerns") == ["no driving licence"]
+    assert _values(record, "process_feedback") == ["process felt rushed"]
+    assert sorted(r.value for r in result.rejected) == [
+        "he's right", "my bad", "she felt pretty solid overall", "short version"]
+    assert {r.reason for r in result.rejected} == {"a verdict that does not say on what"}

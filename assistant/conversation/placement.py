@@ -1,0 +1,144 @@
+"""Which list a remark belongs in, read from whom it is about.
+
+A small model files the recruiter's clauses by their tone more than by their subject: "the panel ran
+30 mins late" as a red flag, "the CFO grilled her on cash forecasting" as a weak area, "the case study
+was far longer than advertised" as a concern. Who does what in the clause settles it:
+- the interviewers' questions show what they care about: on the candidate side that is the hiring
+  manager's priorities (the topic, without "they asked about"); on the client side, how the interview
+  was run;
+- on the candidate side, what the process was like, or what the interviewers did on the day (told in
+  the past, with no word of the candidate), is the candidate's feedback on the process.
+What is to happen in the days ahead ("they'll come back to me by thursday") is a next step, wherever
+it was filed. A remark about the candidate ("they loved her", "HM said he'd fit in") stays where the
+model put it, and so does what the client wants or offers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.conversation.people import is_a_role, is_client_person
+from assistant.core import normalise, words
+
+# The fields a judgement of the candidate goes in: what the model confuses with the two below.
+_JUDGEMENTS = {"strengths", "concerns", "weak_areas", "red_flags"}
+_PRIORITIES, _PROCESS, _CONDUCT = "hiring_manager_priorities", "process_feedback", "interview_conduct"
+_NEXT = "next_steps"
+# Where a small model also files what is to happen next ("they'll confirm the final by wed").
+_MISFILED_NEXT = _JUDGEMENTS | {_PROCESS, _CONDUCT, "requirement_changes"}
+# When, in the days ahead: "by fri", "monday", "tmrw", "week after next", "w/c 16th".
+_SOON = re.compile(
+    r"\b(?:today|tonight|tomorrow|tmrw|tmr|eod|eow|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|(?:this|next)\s+week|week\s+after\s+next|w/c|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week)|\d{1,2}(?:st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
+
+# The candidate telling the recruiter, on the candidate side: "she said the case study was far longer".
+_REPORTED = re.compile(
+    r"^(?:(?:he|she|they|the candidate)\s+)?(?:said|says|thought|thinks|felt|feels|found|reckons|reckoned|"
+    r"mentioned|told me|complained)(?:\s+that)?\s+",
+    re.IGNORECASE,
+)
+_NOBODY = {"they", "nobody", "no one", "noone", "no-one", "no body", "the panel", "panel", "interviewers",
+           "the interviewers", "the interviewer", "interviewer", "their side", "the client", "client"}
+_SAYS_WHAT_NEXT = re.compile(r"\b(?:will|won't|wont|shall|gonna|going to)\b|'ll\b|\u2019ll\b", re.IGNORECASE)
+_ADVERBS = r"(?:(?:then|also|mostly|mainly|really|just|only|even|all|both)\s+)*"
+_QUESTIONING = re.compile(
+    rf"^{_ADVERBS}(?:kept\s+(?:coming\s+back\s+to|going\s+back\s+to|asking(?:\s+about)?|pushing\s+on|"
+    r"probing)|grilled|quizzed|probed|(?:pressed|pushed)(?:\s+(?:him|her|them|hard))?\s+on|drilled\s+(?:into|down)|"
+    r"dug\s+(?:into|deep)|focus{1,2}ed\s+on|zoned\s+in|spent\s+(?:\w+\s+){0,4}?(?:on|going\s+through)|"
+    r"wanted\s+to\s+know|went\s+(?:deep|deeper|into|over)|"
+    # "asked" opens a question only with its topic: "asked for 70k" or "asked me to" is a request.
+    r"asked(?=(?:\s+(?:him|her|them|loads|a\s+lot|lots|plenty|a\s+load|almost|nothing|little|very|few|"
+    r"a\s+few|questions|some))*\s+(?:about|on|around|re|into|which|how|what|why)\b))\b"
+    r"(?:\s+(?:him|her|them|me|loads|a\s+lot|lots|plenty|a\s+load|heavily|hard|mainly|mostly|in\s+depth))*"
+    r"(?:\s+(?:about|on|into|around|re|over|through|in)\b)?\s*",
+    re.IGNORECASE,
+)
+_DID = re.compile(
+    r"^(?:(?:never|also|all|just|really|barely|completely|totally|then|even|both|only)\s+)*"
+    r"(?:was|wasn'?t|were|weren'?t|did|didn'?t|had|hadn'?t|seemed|kept|made|forgot|ran|turned|left|took|gave|"
+    r"showed|got|went|came|couldn'?t|wouldn'?t|spent|sent|said|told|cut|let|put|sat|knew|\w+ed)\b",
+    re.IGNORECASE,
+)
+# What the client wants or offers is the role's, not the process's: "they want someone more senior".
+_WANTS = re.compile(
+    r"^(?:(?:now|still|really|also|just|would|'d|are|'re|were|seem\s+to|only)\s+)*(?:wants?|want(?:ed|ing)|"
+    r"needs?|need(?:ed|ing)|requires?|required|prefers?|preferred|expects?|expected|looking\s+for|like|"
+    r"offer(?:s|ed|ing)?|pay(?:s|ing)?|can\s+(?:only\s+)?(?:offer|pay|go))\b",
+    re.IGNORECASE,
+)
+# What the process is made of: "the case study was far longer than advertised", "interview itself fine".
+_PROCESS_PART = re.compile(
+    r"^(?:the\s+|their\s+|that\s+|this\s+|a\s+|an\s+)?(?:[\w&/-]+\s+){0,2}"
+    r"(?:process|interviews?|tests?|assessments?|exercises?|tasks?|case\s+study|presentation|tour|stages?|"
+    r"format|scheduling|logistics|paperwork|feedback)"
+    r"(?:\s+itself|\s+(?:was|were|is|are|felt|seemed|ran|took|went|dragged|has|had|got|looked)\b|'s\b)",
+    re.IGNORECASE,
+)
+# The candidate's own employer is not an interviewer: "his boss is talking about a counter-offer".
+_THE_CANDIDATES_OWN = {"boss", "current", "old", "previous", "former", "existing", "his", "her"}
+_NEGATION = {"nothing", "barely", "hardly", "never", "didnt", "didn", "not", "no", "little"}
+_CANDIDATE_WORDS = {"he", "she", "him", "her", "his", "hers", "himself", "herself", "candidate"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    field: str
+    text: str
+
+
+def placed(field: str, item: str, side: str, people: set[str], candidate: str | None) -> Placed:
+    """Where a proposed list item belongs, and how it reads there. `people`: the names the messages give
+    to the client's interviewers; `candidate`: the candidate's name as recorded."""
+    if field in _MISFILED_NEXT and _SAYS_WHAT_NEXT.search(item) and _SOON.search(item):
+        return Placed(_NEXT, item)
+    asking = field in _JUDGEMENTS or (side == "candidate" and field == _PROCESS)
+    if not asking:
+        return Placed(field, item)
+    text = _REPORTED.sub("", item.strip()) if side == "candidate" else item.strip()
+    subject, rest = _subject(text, people)
+    if asked := _QUESTIONING.match(rest):
+        if side == "client":
+            return Placed(_CONDUCT, item)
+        if (subject or "").lower() in _NOBODY - {"they"} or _NEGATION & set(words(rest[:asked.end() + 12])):
+            return Placed(_PROCESS, text)  # "asked almost nothing about his site work", "nobody asked about..."
+        topic = rest[asked.end():].strip(" ,.;:-")
+        return Placed(_PRIORITIES, topic if len(topic) >= 4 else item)
+    # A strength told of a test or of the interviewers ("the SQL test was fine", "they were impressed") is
+    # how the candidate did.
+    if side != "candidate" or field not in _JUDGEMENTS - {"strengths"} or _SAYS_WHAT_NEXT.search(text):
+        return Placed(field, item)
+    if _PROCESS_PART.match(text):
+        return Placed(_PROCESS, text)
+    # What the interviewers did on the day is told in the past ("were late", "nobody explained"); what
+    # they are ("they're restructuring") is a fact about the move.
+    if subject and _DID.match(rest) and not _about_the_candidate(rest, candidate) and not _WANTS.match(rest):
+        return Placed(_PROCESS, text)
+    return Placed(field, item)
+
+
+def _subject(text: str, people: set[str]) -> tuple[str | None, str]:
+    """The interviewer a clause opens with, if it opens with one, and the rest of the clause."""
+    tokens = text.split()
+    for size in (4, 3, 2, 1):
+        if len(tokens) <= size:
+            continue
+        head = " ".join(tokens[:size])
+        bare = head.lower().strip(" ,:;")
+        if _THE_CANDIDATES_OWN & set(words(bare)):
+            continue
+        if (bare in _NOBODY or is_a_role(bare) or (bare.endswith("s") and is_a_role(bare[:-1]))
+                or (size <= 2 and is_client_person(bare, people))):
+            return head, " ".join(tokens[size:])
+    return None, text
+
+
+def _about_the_candidate(text: str, candidate: str | None) -> bool:
+    said = set(words(text))
+    if said & _CANDIDATE_WORDS:
+        return True
+    names = set(words(normalise(candidate))) if candidate else set()
+    return bool(said & names)
