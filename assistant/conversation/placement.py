@@ -90,14 +90,17 @@ class Placed:
     text: str
 
 
-def placed(field: str, item: str, side: str, people: set[str], candidate: str | None) -> Placed:
+def placed(field: str, item: str, side: str, people: set[str], candidate: str | None, lead: str = "") -> Placed:
     """Where a proposed list item belongs, and how it reads there. `people`: the names the messages give
-    to the client's interviewers; `candidate`: the candidate's name as recorded."""
+    to the client's interviewers; `candidate`: the candidate's name as recorded; `lead`: the words of
+    the item's clause before it, when the model quoted only the topic of "the HM kept asking about ..."."""
     if field in _MISFILED_NEXT and _SAYS_WHAT_NEXT.search(item) and _SOON.search(item):
         return Placed(_NEXT, item)
     asking = field in _JUDGEMENTS or (side == "candidate" and field == _PROCESS)
     if not asking:
         return Placed(field, item)
+    if side == "candidate" and field != _PROCESS and _asks(lead, people):
+        return Placed(_PRIORITIES, item)
     text = _REPORTED.sub("", item.strip()) if side == "candidate" else item.strip()
     subject, rest = _subject(text, people)
     if asked := _QUESTIONING.match(rest):
@@ -118,6 +121,14 @@ def placed(field: str, item: str, side: str, people: set[str], candidate: str | 
     if subject and _DID.match(rest) and not _about_the_candidate(rest, candidate) and not _WANTS.match(rest):
         return Placed(_PROCESS, text)
     return Placed(field, item)
+
+
+def _asks(lead: str, people: set[str]) -> bool:
+    """Whether the words before an item are an interviewer asking about it, and nothing else."""
+    subject, rest = _subject(_REPORTED.sub("", lead.strip()), people)
+    asked = _QUESTIONING.match(rest)
+    return bool(subject and asked and subject.lower() not in _NOBODY - {"they"}
+                and asked.end() >= len(rest.rstrip()) and not _NEGATION & set(words(rest)))
 
 
 def _subject(text: str, people: set[str]) -> tuple[str | None, str]:

@@ -272,8 +272,10 @@ def _apply_one(
     if spec.kind is Kind.TEXT_LIST:
         if not batch.typed:
             candidate = record.value("candidate_name")
+            clause = clause_of(located, messages)
             where = placed(spec.name, str(value), record.kind, batch.transcript.people,
-                           candidate if isinstance(candidate, str) else None)
+                           candidate if isinstance(candidate, str) else None,
+                           lead=messages[located.message_index][clause.start:located.start])
             spec, value = SPECS_BY_KEY[where.field], where.text
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"

@@ -113,3 +113,13 @@ def test_what_the_client_is_rather_than_what_it_did_on_the_day_stays_put() -> No
     assert placed("strengths", "they were impressed", "candidate", set(), None).field == "strengths"
     assert placed("concerns", "the MD turned up late and distracted", "candidate", set(), None).field == (
         "process_feedback")
+
+
+def test_a_topic_quoted_without_the_question_around_it_is_still_a_priority() -> None:
+    message = "said the ops director kept coming back to S&OP and demand planning. she felt weak on SAP"
+    record = Record(kind="candidate")
+    apply_updates(record, [_item("strengths", "S&OP and demand planning"), _item("weak_areas", "weak on SAP")],
+                  [message])
+    assert _values(record, "hiring_manager_priorities") == ["S&OP and demand planning"]
+    assert _values(record, "weak_areas") == ["weak on SAP"]
+    assert _values(record, "strengths") == []
