@@ -55,6 +55,8 @@ _SCORED = re.compile(r"\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*(?:5|10)\b", re.IGNORECA
 _PROPER_NAMES = {"candidate_name", "company"}
 # Names are not remarks: "Age UK" or a role such as "Imam" must not be read as one.
 _IDENTITY = {"candidate_name", "company", "role_title"}
+# What one debrief is about: a turn changes these only when the recruiter says it corrects them.
+_HELD = _IDENTITY | {"interview_stage"}
 SHOWN_WORDS = 4
 _STAGE_LABEL_WORDS = 4  # an uncommon stage is still a label: "onsite with the CEO"
 # Words that point at something said elsewhere (it, that, there), or that make a clause of the
@@ -293,10 +295,11 @@ def _apply_one(
         if current and quote not in current.evidence:
             current.evidence.append(quote)
         return None
-    if batch.turn and spec.name in _IDENTITY and previous and not says_correction(messages[located.message_index]):
+    if batch.turn and spec.name in _HELD and previous and not says_correction(messages[located.message_index]):
         # A message names other people and companies than the debrief's: an interviewer, a competing
-        # offer, a current employer. Taking each for the candidate or the client would replace who and
-        # where the debrief is about without a word from the recruiter.
+        # offer, a current employer, another process's stage ("final next week at arla"). Taking each
+        # for the candidate, the client or this interview would replace who, where and which round the
+        # debrief is about without a word from the recruiter.
         return f"the record already says {previous!s}; say it is a correction to change it"
     # A changed scalar is a correction: the old quotes supported the old value, not this one.
     record.fields[spec.name] = FieldValue(value=value, evidence=[quote])

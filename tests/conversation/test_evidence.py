@@ -269,6 +269,22 @@ def test_a_turn_changes_who_and_where_only_when_the_recruiter_corrects_them() ->
     assert record.value("company") == "Holden Foods" and result.applied[0].corrected_from == "Halden Foods"
 
 
+def test_a_turn_keeps_the_round_the_debrief_is_about_unless_the_recruiter_corrects_it() -> None:
+    first = "priya after her 2nd stage w/ halden foods"
+    record = Record(kind="candidate")
+    apply_updates(record, [ProposedUpdate(field="interview_stage", value="", quote="2nd stage")], [first], turn=True)
+    other = "also interviewing at arla, final next week"
+    result = apply_updates(record, [ProposedUpdate(field="interview_stage", value="", quote="final next week")],
+                           [first, other], turn=True)
+    assert record.value("interview_stage") == "second round"
+    assert [r.reason for r in result.rejected] == [
+        "the record already says second round; say it is a correction to change it"]
+    fixed = "actually it was her final w/ halden, not the 2nd"
+    apply_updates(record, [ProposedUpdate(field="interview_stage", value="", quote="her final")],
+                  [first, other, fixed], turn=True)
+    assert record.value("interview_stage") == "final"
+
+
 @pytest.mark.parametrize("role", ["supply chain director", "site dir", "HM"])
 def test_a_role_is_not_the_company(role: str) -> None:
     assert _gate("company", "", role, f"feedback from the {role} at cargolane", kind="client") == (
