@@ -43,6 +43,11 @@ _REPORTED = re.compile(
 )
 _NOBODY = {"they", "nobody", "no one", "noone", "no-one", "no body", "the panel", "panel", "interviewers",
            "the interviewers", "the interviewer", "interviewer", "their side", "the client", "client"}
+# Openers after which a question verb says what was not asked ("nobody asked about ...").
+_NOT_ASKING = _NOBODY - {"they"}
+# Where a strength told of a test or of the interviewers ("the SQL test was fine", "they were
+# impressed") stays: it is how the candidate did.
+_DOUBTS = _JUDGEMENTS - {"strengths"}
 _SAYS_WHAT_NEXT = re.compile(r"\b(?:will|won't|wont|shall|gonna|going to)\b|'ll\b|\u2019ll\b", re.IGNORECASE)
 _ADVERBS = r"(?:(?:then|also|mostly|mainly|really|just|only|even|all|both)\s+)*"
 _QUESTIONING = re.compile(
@@ -106,13 +111,11 @@ def placed(field: str, item: str, side: str, people: set[str], candidate: str | 
     if asked := _QUESTIONING.match(rest):
         if side == "client":
             return Placed(_CONDUCT, item)
-        if (subject or "").lower() in _NOBODY - {"they"} or _NEGATION & set(words(rest[:asked.end() + 12])):
+        if (subject or "").lower() in _NOT_ASKING or _NEGATION & set(words(rest[:asked.end() + 12])):
             return Placed(_PROCESS, text)  # "asked almost nothing about his site work", "nobody asked about..."
         topic = rest[asked.end():].strip(" ,.;:-")
         return Placed(_PRIORITIES, topic if len(topic) >= 4 else item)
-    # A strength told of a test or of the interviewers ("the SQL test was fine", "they were impressed") is
-    # how the candidate did.
-    if side != "candidate" or field not in _JUDGEMENTS - {"strengths"} or _SAYS_WHAT_NEXT.search(text):
+    if side != "candidate" or field not in _DOUBTS or _SAYS_WHAT_NEXT.search(text):
         return Placed(field, item)
     if _PROCESS_PART.match(text):
         return Placed(_PROCESS, text)
@@ -127,7 +130,7 @@ def _asks(lead: str, people: set[str]) -> bool:
     """Whether the words before an item are an interviewer asking about it, and nothing else."""
     subject, rest = _subject(_REPORTED.sub("", lead.strip()), people)
     asked = _QUESTIONING.match(rest)
-    return bool(subject and asked and subject.lower() not in _NOBODY - {"they"}
+    return bool(subject and asked and subject.lower() not in _NOT_ASKING
                 and asked.end() >= len(rest.rstrip()) and not _NEGATION & set(words(rest)))
 
 

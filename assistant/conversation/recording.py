@@ -281,10 +281,8 @@ def _apply_one(
             spec, value = SPECS_BY_KEY[where.field], where.text
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
-        if _only_judges(str(value)) and not batch.typed:
-            return "a verdict that does not say on what"
-        if is_a_role(str(value)) and not batch.typed:
-            return "names someone, not a point"
+        if not batch.typed and (reason := _no_point_of_its_own(str(value))):
+            return reason
         _append(record, spec.name, value, quote, result)
         return None
 
@@ -405,16 +403,24 @@ def _reads_as_a_name(value: str) -> bool:
     return 0 < len(tokens) <= 5 and not any(c.isdigit() for c in value) and len(short) < 2
 
 
+def _said(tokens: list[str]) -> list[str]:
+    """The words of an item that could name something: not a short word, nor one that points elsewhere.
+    Apostrophes split tokens: "it's" reads as "it" and "s", "doesn't" as "doesn" and "t"."""
+    return [t for t in tokens if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
+
+
 def _points_elsewhere(item: str) -> bool:
     tokens = words(item)
-    # Apostrophes split tokens: "it's" reads as "it" and "s", "doesn't" as "doesn" and "t".
-    said = [t for t in tokens if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
-    return len(said) < 2 and any(t in _POINTING for t in tokens)
+    return len(_said(tokens)) < 2 and any(t in _POINTING for t in tokens)
 
 
-def _only_judges(item: str) -> bool:
-    said = [t for t in words(item) if len(t) > 1 and t not in STOP_WORDS and t not in _POINTING and t != "doesn"]
-    return all(t in _VERDICT for t in said)
+def _no_point_of_its_own(item: str) -> str | None:
+    """Why a proposed item names nothing the recruiter could act on (None when it does)."""
+    if all(t in _VERDICT for t in _said(words(item))):
+        return "a verdict that does not say on what"
+    if is_a_role(item):
+        return "names someone, not a point"
+    return None
 
 
 def _flag(record: Record, remark: Located, messages: list[str], result: GateResult) -> None:
