@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.compliance import JUDGEMENT_FIELDS, characteristics_in, flag_for
+from assistant.compliance import JUDGEMENT_FIELDS, flag_for
+from assistant.conversation.client_relationship import speaks_of_our_dealings
+from assistant.conversation.diagnosis import owns_the_failure
 from assistant.conversation.people import client_people, is_a_role, is_client_person
 from assistant.conversation.placement import placed
 from assistant.conversation.points import Item, restatements
@@ -67,14 +69,19 @@ _POINTING = frozenset("""
 i we it that this there these those will would shall should can could may might must do does did doesnt
 didnt dont isnt wasnt wont cant
 """.split())  # noqa: SIM905 - the list reads better as words
-# Words that judge, hedge or fill without naming what they are about. An item made only of these and
-# the words above ("my bad", "he's right", "she felt pretty solid overall", "short version") is a verdict on
-# something said around it: the recruiter cannot tell from the record what it was.
+# The client's judgement of the candidate and of the role: what the recruiter's own mistakes are not.
+_THE_CLIENTS_VIEW = JUDGEMENT_FIELDS | {"strengths", "requirement_changes"}
+# Words that judge, hedge, weigh or fill without naming what they are about. An item made only of these
+# and the words above ("my bad", "he's right", "she felt pretty solid overall", "short version",
+# "non negotiable", "one thing he wasn't thrilled about") is a verdict on something said around it: the
+# recruiter cannot tell from the record what it was.
 _VERDICT = frozenset("""
 good great bad fine ok okay solid strong weak nice poor right wrong sure unsure hard easy well really
 quite pretty bit kinda sorta sort kind lot lots thing things stuff nothing something anything everything
 reason version news point main short thrilled happy keen excited tho though v obvs basically honestly
 overall say said think thought feel felt seem seemed probably maybe definitely yes yeah nope actually
+mandatory essential negotiable non dealbreaker dealbreakers desirable required must critical crucial
+important key optional worry worries concern concerns issue issues problem problems big real only one
 """.split())  # noqa: SIM905 - the list reads better as words
 
 
@@ -237,6 +244,8 @@ def _apply_one(
         value, refused = _identity(spec.name, value, record, batch)
         if refused:
             return refused
+    if spec.name == "relationship_risk" and value is True and not speaks_of_our_dealings(quote):
+        return "says nothing of how the client deals with us"
 
     if spec.parent:
         _set_sub_field(record, spec.parent, spec.name, value, quote, result)
@@ -283,6 +292,11 @@ def _apply_one(
             return "too short to mean anything on its own"
         if not batch.typed and (reason := _no_point_of_its_own(str(value))):
             return reason
+        if not batch.typed and record.kind == "client" and spec.name in _THE_CLIENTS_VIEW and owns_the_failure(
+                clause_of(located, messages).text):
+            # "should have screened her harder on QOF" is our mistake, not the client's concern: it is
+            # what the failure cause rests on (assistant/conversation/diagnosis.py).
+            return "your own account of what went wrong"
         _append(record, spec.name, value, quote, result)
         return None
 
@@ -434,16 +448,10 @@ def _flag(record: Record, remark: Located, messages: list[str], result: GateResu
 
 
 def flag_remarks(record: Record, messages: list[str], index: int, result: GateResult) -> None:
-    """Flags the remarks of message `index` that no flag covers yet, whatever the model proposed. A
-    sentence whose characteristics are all flagged already is taken to be about the same remark
-    ("he wants to sleep on it after the age stuff"), so it adds no second flag."""
-    flags = record.fields.get("compliance_flags")
-    named = {found for quote in (flags.evidence if flags else []) for found in characteristics_in(quote)}
-    for remark, found in remarks_in(index, messages[index], untrusted_spans(messages[index])):
-        if set(found) <= named:
-            continue
+    """Flags the remarks of message `index` that no flag covers yet, whatever the model proposed (see
+    `same_remark` for when a remark is one already flagged)."""
+    for remark, _found in remarks_in(index, messages[index], untrusted_spans(messages[index])):
         _flag(record, remark, messages, result)
-        named |= set(found)
 
 
 def _append(record: Record, name: str, value: object, quote: str, result: GateResult) -> None:

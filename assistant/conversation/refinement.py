@@ -12,7 +12,9 @@ protected-characteristic remarks are routed to compliance flags). On top of that
   placed to see. Other values stay as the turn read them: it read that message closer than one pass
   over everything can, and a correction must not be reverted by a model re-reading the older words.
 The pass writes every field it can, so it also says "no", "none" and "unknown" where a turn stays
-silent; those are taken only where the words say so.
+silent; those are taken only where the words say so. Where the recruiter owns a failed interview
+("that one's on me"), the cause is read from their words (assistant/conversation/diagnosis.py) in place
+of the pass's, and it may replace a cause an earlier pass chose.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.compliance import flag_for
+from assistant.conversation.diagnosis import recruiters_own_failure
 from assistant.conversation.recording import GateResult, Transcript, apply_updates, identity_refused
 from assistant.core import (
     SPECS_BY_KEY,
@@ -93,7 +96,9 @@ def _revises(record: Record, spec: FieldSpec, update: ProposedUpdate, transcript
     return spec.name == "interview_stage" or len(new) >= len(old)
 
 
-def _blocked(record: Record, update: ProposedUpdate, protected: set[str], transcript: Transcript) -> str | None:
+def _blocked(
+    record: Record, update: ProposedUpdate, protected: set[str], transcript: Transcript, owned: bool = False
+) -> str | None:
     spec = SPECS_BY_KEY.get(update.field)
     if spec is None:
         return None  # the gate reports it
@@ -134,7 +139,9 @@ def _blocked(record: Record, update: ProposedUpdate, protected: set[str], transc
     if spec.parent:
         held = current.value if isinstance(current.value, dict) else {}
         return "already recorded" if held.get(spec.name) not in (None, "") else None
-    if record.is_filled(top) and not _revises(record, spec, update, transcript):
+    if record.is_filled(top) and not owned and not _revises(record, spec, update, transcript):
+        return "already recorded"
+    if owned and record.value(top) == update.value:
         return "already recorded"
     return None
 
@@ -148,10 +155,14 @@ def apply_refinement(
     result = GateResult()
     transcript = Transcript.of(messages)
     before = set(record.fields)
+    own = recruiters_own_failure(messages) if record.kind == "client" else None
+    owned = None if own is None else ProposedUpdate(field="failure_cause", value=own.cause, quote=own.quote)
+    if owned is not None:
+        proposed = [update for update in proposed if update.field != "failure_cause"] + [owned]
     # One at a time, so that a second proposal for a field the first one just filled counts as known;
     # the company first, which shows a name or a title that holds it to be the heading of a note.
     for update in sorted(proposed, key=lambda update: update.field != "company"):
-        reason = _blocked(record, update, protected, transcript)
+        reason = _blocked(record, update, protected, transcript, owned=update is owned)
         if reason is None:
             one = apply_updates(record, [update], transcript)
             result.applied.extend(one.applied)

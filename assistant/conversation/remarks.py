@@ -25,6 +25,7 @@ _CLAUSE_END = re.compile(r"[,;!?\n(){}\[\]]|\.(?:\s|$)|\s[-\u2013\u2014]\s")
 # The parts of one sentence: its clauses, and what "and" or "but" joins.
 _PART_END = re.compile(r"[,;:()]|\s[-\u2013\u2014]\s|\s(?:and|but)\s", re.IGNORECASE)
 _TRIM = " \t\n'\"\u2018\u2019\u201c\u201d"
+_QUOTE_MARKS = "'\"\u2018\u2019\u201c\u201d"
 # A remark longer than this is told by its clause: a flag is read at a glance.
 MAX_REMARK_CHARS = 240
 
@@ -97,18 +98,61 @@ def remarks_in(
                 yield unit, found
 
 
+def _one_of_several(located: Located, messages: list[str]) -> bool:
+    """Whether the remark is one part of a sentence that holds several ("asked how old he was, said
+    'you look about 19' and that the older trades 'won't take orders off a kid'")."""
+    units = _units(_span(located, messages, _SENTENCE_END))
+    return len(units) >= 2 and any((u.start, u.end) == (located.start, located.end) for u in units)
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    """Spans of the words the recruiter quotes: from a quote mark that opens a word to the next one that
+    closes one, so the apostrophes of "can't" and "she's" neither open nor close a quote."""
+    spans: list[tuple[int, int]] = []
+    start = None
+    for i, char in enumerate(text):
+        if char not in _QUOTE_MARKS:
+            continue
+        opens = (i == 0 or text[i - 1].isspace() or text[i - 1] in "([") and i + 1 < len(text) and (
+            not text[i + 1].isspace())
+        closes = i > 0 and not text[i - 1].isspace() and (i + 1 == len(text) or not text[i + 1].isalnum())
+        if start is None and opens:
+            start = i
+        elif start is not None and closes:
+            spans.append((start, i + 1))
+            start = None
+    return spans
+
+
+def _utterance(located: Located, messages: list[str]) -> tuple[int, int] | None:
+    """The quoted words a remark lies within, if it does: one speaker's one utterance."""
+    return next((span for span in _quoted(messages[located.message_index])
+                 if span[0] <= located.start and located.end <= span[1]), None)
+
+
 def same_remark(located: Located, evidence: list[str], messages: list[str]) -> bool:
     """Whether the located remark is already flagged: one remark is one flag, however many pieces of it
-    the model picked out. It is when a flag's quote overlaps it, or when the flags quoted from the same
-    message already name every characteristic it touches ("they'll want kids ... can't cover
-    maternity")."""
+    the model picked out. It is when a flag's quote overlaps it. Otherwise, a sentence whose
+    characteristics the flags already name is taken to be about a remark already flagged ("he wants to
+    sleep on it after the age stuff"). A part of a sentence that holds several remarks is a remark of
+    its own unless it and a flag on its characteristics lie in one quoted utterance ("'they'll want
+    kids, and we can't cover maternity'" is one remark): two questions, or two quoted remarks, are
+    two flags even on the same characteristic."""
     named: set[str] = set()
+    in_utterance: set[str] = set()
+    utterance = _utterance(located, messages)
     for quote in evidence:
         seen = locate(quote, messages)
-        if seen is None or seen.message_index != located.message_index:
+        if seen is None:
             continue
-        if overlaps((seen.start, seen.end), [(located.start, located.end)]):
+        here = seen.message_index == located.message_index
+        if here and overlaps((seen.start, seen.end), [(located.start, located.end)]):
             return True
-        named.update(characteristics_in(seen.text))
+        found = characteristics_in(seen.text)
+        named.update(found)
+        if here and utterance is not None and _utterance(seen, messages) == utterance:
+            in_utterance.update(found)
     found = characteristics_in(located.text)
-    return bool(found) and set(found) <= named
+    if not found:
+        return False
+    return set(found) <= (in_utterance if _one_of_several(located, messages) else named)

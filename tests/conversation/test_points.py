@@ -93,6 +93,22 @@ def test_an_item_that_only_points_at_the_words_around_it_is_turned_down() -> Non
     assert {r.reason for r in result.rejected} == {"too short to mean anything on its own"}
 
 
+def test_an_item_that_only_weighs_what_is_said_around_it_is_turned_down() -> None:
+    message = ("they need a CSCS card, non negotiable. the night shifts are one thing she wasnt keen on, "
+               "and the commute's not a dealbreaker")
+    record = Record(kind="client")
+    result = apply_updates(record, [
+        _item("requirement_changes", "they need a CSCS card", "they need a CSCS card"),
+        _item("requirement_changes", "non negotiable", "non negotiable"),
+        _item("concerns", "one thing she wasnt keen on", "one thing she wasnt keen on"),
+        _item("concerns", "not a dealbreaker", "not a dealbreaker"),
+        _item("concerns", "the night shifts", "the night shifts"),
+    ], [message])
+    assert _values(record, "requirement_changes") == ["they need a CSCS card"]
+    assert _values(record, "concerns") == ["the night shifts"]
+    assert {r.reason for r in result.rejected} == {"a verdict that does not say on what"}
+
+
 def test_an_item_that_only_judges_without_saying_on_what_is_turned_down() -> None:
     message = ("short version: my bad on the brief, he's right. she felt pretty solid overall, "
                "strong on IFRS 16, no driving licence, process felt rushed")

@@ -207,6 +207,36 @@ def test_no_failure_cause_is_given_when_the_recruiter_says_it_is_not_known(
     assert record.value("failure_cause") is None
 
 
+def test_a_recruiter_owning_the_failure_gives_the_cause_from_their_words(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [[], [], whole_record(
+        update("decision", "reject", "it's a no from Corvane"),
+        # Most of the words are about the interview, so the small model blames it.
+        update("failure_cause", "candidate_performance", "stumbled on the forecasting case"),
+    )]
+    record = _refined(service, recruiter, debrief_id,
+                      "it's a no from Corvane. she stumbled on the forecasting case",
+                      "that one's on me, I took the brief from HR and never asked the FD")
+    assert record.value("failure_cause") == "brief_not_qualified"
+    assert record.fields["failure_cause"].evidence == [
+        "that one's on me, I took the brief from HR and never asked the FD"]
+
+
+def test_a_cause_the_recruiter_typed_stays_when_they_own_the_failure(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    model.script = [[update("decision", "reject", "it's a no")], whole_record()]
+    service.debriefs.post_message(recruiter, debrief_id, "it's a no. my bad, I oversold his people management")
+    service.debriefs.correct(recruiter, debrief_id, "failure_cause", "candidate_performance")
+    outcome = service.debriefs.refine(recruiter, debrief_id)
+    record = service.debriefs.get(recruiter, debrief_id).record
+    assert record.value("failure_cause") == "candidate_performance"
+    assert [r.reason for r in outcome.rejected] == ["kept as you typed or corrected it"]
+
+
 def test_the_background_pass_coalesces_turns_sent_in_a_row(settings: Settings) -> None:
     seen: list[list[BaseMessage]] = []
     started = threading.Event()

@@ -103,6 +103,21 @@ def test_the_same_characteristic_twice_in_one_message_is_one_remark() -> None:
     assert sorted(f.split(": ")[0] for f in _flags(record)) == ["marital status", "pregnancy/family plans"]
 
 
+def test_two_quoted_remarks_on_one_characteristic_in_one_sentence_are_two_flags() -> None:
+    message = ("the MD asked how old she was, said 'you can't be more than 22' and that the older "
+               "staff 'won't take a telling from her'. she's 27 and fuming")
+    record = _turns("candidate", [message], [[
+        ProposedUpdate(field="compliance_flags", value="", quote="the MD asked how old she was"),
+    ]])
+    flags = _flags(record)
+    assert flags == ["age: the MD asked how old she was", "age: that the older staff 'won't take a telling from her'"]
+    # A later mention of it is no new remark.
+    later = _turns("candidate", [message, "she wants a day to think after the age stuff"], [[
+        ProposedUpdate(field="compliance_flags", value="", quote="the MD asked how old she was"),
+    ], [ProposedUpdate(field="compliance_flags", value="", quote="after the age stuff")]])
+    assert _flags(later) == flags
+
+
 def test_the_labelled_debriefs_remarks_are_found_without_any_model() -> None:
     """Every message of the extraction set read by the scan alone: most labelled remarks are flagged,
     and the debriefs labelled as decoys get no flag."""
