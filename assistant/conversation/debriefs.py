@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from assistant.conversation.corrections import apply_correction
 from assistant.conversation.extraction import Extractor, PastTurn
 from assistant.conversation.flows import Flow, load_flow
-from assistant.conversation.recording import apply_updates, flag_remarks
+from assistant.conversation.recording import apply_updates, cause_from_own_account, flag_remarks
 from assistant.conversation.refinement import apply_refinement, protected_fields
 from assistant.conversation.replies import compose, refined
 from assistant.conversation.rereading import Rereader
@@ -292,6 +292,7 @@ class Debriefs:
         record = debrief.record
         gate = apply_updates(record, extraction.proposed, recruiter_texts, turn=True)
         flag_remarks(record, recruiter_texts, said.index(pending), gate)
+        cause_from_own_account(record, recruiter_texts, gate)
         answered = set(state.get("answered", []))
         if asked:
             answered.add(asked.id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, flag_for
 from assistant.conversation.client_relationship import speaks_of_our_dealings
-from assistant.conversation.diagnosis import owns_the_failure
+from assistant.conversation.diagnosis import owns_the_failure, recruiters_own_failure
 from assistant.conversation.people import client_people, is_a_role, is_client_person
 from assistant.conversation.placement import placed
 from assistant.conversation.points import Item, restatements
@@ -452,6 +452,20 @@ def flag_remarks(record: Record, messages: list[str], index: int, result: GateRe
     `same_remark` for when a remark is one already flagged)."""
     for remark, _found in remarks_in(index, messages[index], untrusted_spans(messages[index])):
         _flag(record, remark, messages, result)
+
+
+def cause_from_own_account(record: Record, messages: list[str], result: GateResult) -> None:
+    """A client's rejection that the recruiter says was their own doing has its cause in their words
+    (assistant/conversation/diagnosis.py): filled at the turn, so the flow does not go on to ask why it
+    failed. The whole-conversation pass reads it again over every message."""
+    if record.kind != "client" or record.value("decision") != "reject" or record.is_filled("failure_cause"):
+        return
+    own = recruiters_own_failure(messages)
+    if own is not None:
+        found = apply_updates(
+            record, [ProposedUpdate(field="failure_cause", value=own.cause, quote=own.quote)], messages, turn=True)
+        result.applied.extend(found.applied)
+        result.rejected.extend(found.rejected)
 
 
 def _append(record: Record, name: str, value: object, quote: str, result: GateResult) -> None:

@@ -224,6 +224,27 @@ def test_a_recruiter_owning_the_failure_gives_the_cause_from_their_words(
         "that one's on me, I took the brief from HR and never asked the FD"]
 
 
+def test_a_turn_takes_the_cause_from_the_recruiter_owning_it_and_does_not_ask_why(
+    service: Service, model: ScriptedChatModel
+) -> None:
+    recruiter, debrief_id = _open(service, "client")
+    message = ("Omar Haddad, ops lead at Corvane, final round. it's a no: liked his energy, worried about "
+               "his planning. my bad, I read his 'led a team' as line management and it wasn't")
+    model.script = [[
+        update("candidate_name", "", "Omar Haddad"), update("role_title", "", "ops lead"),
+        update("company", "", "Corvane"), update("interview_stage", "", "final round"),
+        update("decision", "reject", "it's a no"), update("strengths", "", "liked his energy"),
+        update("concerns", "", "worried about his planning"),
+    ]]
+    outcome = service.debriefs.post_message(recruiter, debrief_id, message)
+    assert outcome.record.value("failure_cause") == "recruiter_misjudged_fit"
+    assert outcome.record.fields["failure_cause"].evidence == [
+        "my bad, I read his 'led a team' as line management and it wasn't"]
+    # The failure-cause question would come next; it is answered.
+    assert "Why didn't it work" not in outcome.reply
+    assert "changes what they're looking for" in outcome.reply
+
+
 def test_a_cause_the_recruiter_typed_stays_when_they_own_the_failure(
     service: Service, model: ScriptedChatModel
 ) -> None:
