@@ -7,7 +7,10 @@ was far longer than advertised" as a concern. Who does what in the clause settle
   manager's priorities (the topic, without "they asked about"); on the client side, how the interview
   was run;
 - on the candidate side, what the process was like, or what the interviewers did on the day (told in
-  the past, with no word of the candidate), is the candidate's feedback on the process.
+  the past, with no word of the candidate), is the candidate's feedback on the process;
+- on the candidate side, a topic the candidate struggled with or lacks ("got tripped up on X", "never
+  used their ATS") is a weak area, whether filed as a concern or a red flag; and a weak area that is a
+  worry about what the move asks (the commute, travel, hours) is a concern.
 What is to happen in the days ahead ("they'll come back to me by thursday") is a next step, wherever
 it was filed. A remark about the candidate ("they loved her", "HM said he'd fit in") stays where the
 model put it, and so does what the client wants or offers.
@@ -25,6 +28,7 @@ from assistant.core import normalise, words
 _JUDGEMENTS = {"strengths", "concerns", "weak_areas", "red_flags"}
 _PRIORITIES, _PROCESS, _CONDUCT = "hiring_manager_priorities", "process_feedback", "interview_conduct"
 _NEXT = "next_steps"
+_WEAK, _WORRIES = "weak_areas", "concerns"
 # Where a small model also files what is to happen next ("they'll confirm the final by wed").
 _MISFILED_NEXT = _JUDGEMENTS | {_PROCESS, _CONDUCT, "requirement_changes"}
 # When, in the days ahead: "by fri", "monday", "tmrw", "week after next", "w/c 16th".
@@ -83,6 +87,22 @@ _PROCESS_PART = re.compile(
     r"(?:\s+itself|\s+(?:was|were|is|are|felt|seemed|ran|took|went|dragged|has|had|got|looked)\b|'s\b)",
     re.IGNORECASE,
 )
+# The candidate struggling with a question or topic, or lacking it: what a weak area is ("got tripped up
+# on X", "shakier on Y", "couldn't explain Z", "never used their ATS"), whatever list it was filed in.
+_STRUGGLED = re.compile(
+    r"\b(?:tripped\s+up|stumbled|struggled|struggling|waffled|waffling|froze|blanked|rambled|fluffed|"
+    r"floundered|got\s+stuck|caught\s+out|shak(?:y|ier)\s+on|weak(?:er)?\s+on|rusty\s+on|"
+    r"less\s+(?:sure|confident|strong)\s+on|not\s+(?:so\s+|as\s+|very\s+)?(?:strong|sure|confident)\s+on|"
+    r"out\s+of\s+(?:his|her|their)\s+depth|could(?:n'?t|\s+not)\s+(?:answer|explain|talk|say|speak)|"
+    r"never\s+(?:used|led|built|done|run|managed|worked\s+with|dealt\s+with))\b",
+    re.IGNORECASE,
+)
+# What the move would ask of the candidate: a worry about it is a concern, not a topic they struggled
+# with ("the commute from reading is a pain", "wants to know how much travel").
+_THE_MOVE = re.compile(
+    r"\b(?:commut\w*|travel\w*|relocat\w*|on-?call|shifts?|hours|nights?|weekends?|drive|driving)\b",
+    re.IGNORECASE,
+)
 # The candidate's own employer is not an interviewer: "his boss is talking about a counter-offer".
 _THE_CANDIDATES_OWN = {"boss", "current", "old", "previous", "former", "existing", "his", "her"}
 _NEGATION = {"nothing", "barely", "hardly", "never", "didnt", "didn", "not", "no", "little"}
@@ -123,6 +143,10 @@ def placed(field: str, item: str, side: str, people: set[str], candidate: str | 
     # they are ("they're restructuring") is a fact about the move.
     if subject and _DID.match(rest) and not _about_the_candidate(rest, candidate) and not _WANTS.match(rest):
         return Placed(_PROCESS, text)
+    if _STRUGGLED.search(text):
+        return Placed(_WEAK, item)
+    if field == _WEAK and _THE_MOVE.search(text):
+        return Placed(_WORRIES, item)
     return Placed(field, item)
 
 

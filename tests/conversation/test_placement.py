@@ -123,3 +123,23 @@ def test_a_topic_quoted_without_the_question_around_it_is_still_a_priority() -> 
     assert _values(record, "hiring_manager_priorities") == ["S&OP and demand planning"]
     assert _values(record, "weak_areas") == ["weak on SAP"]
     assert _values(record, "strengths") == []
+
+
+def test_a_topic_the_candidate_struggled_with_is_a_weak_area_and_a_worry_about_the_move_a_concern() -> None:
+    message = ("tom reyes. he got caught out on IFRS 17 transition, and he's never used Workday. he's keen "
+               "but the 90 min commute each way bothers him, and he's wary of the pay cut")
+    record = Record(kind="candidate")
+    apply_updates(record, [
+        _item("candidate_name", "tom reyes"),
+        _item("red_flags", "he got caught out on IFRS 17 transition"),
+        _item("concerns", "he's never used Workday"),
+        _item("weak_areas", "the 90 min commute each way bothers him"),
+        _item("concerns", "he's wary of the pay cut"),
+    ], [message])
+    assert _values(record, "weak_areas") == ["he got caught out on IFRS 17 transition", "he's never used Workday"]
+    assert _values(record, "concerns") == ["the 90 min commute each way bothers him", "he's wary of the pay cut"]
+    assert _values(record, "red_flags") == []
+    # On the client side the lists mean the client's view and stay as filed.
+    client = Record(kind="client")
+    apply_updates(client, [_item("concerns", "he got caught out on IFRS 17 transition")], [message])
+    assert _values(client, "concerns") == ["he got caught out on IFRS 17 transition"]
