@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.conversation.untrusted import overlaps, untrusted_spans
+from assistant.core import Located, ProposedUpdate, words
 
 MISJUDGED_FIT = "recruiter_misjudged_fit"
 BRIEF_NOT_QUALIFIED = "brief_not_qualified"
@@ -52,42 +53,38 @@ class Diagnosis:
     # The recruiter's sentence that shows it, as typed.
     quote: str
 
-
-@dataclass(frozen=True)
-class _Sentence:
-    message: int
-    start: int
-    end: int
-    text: str
+    def update(self) -> ProposedUpdate:
+        """The cause as a proposal for the evidence gate, like the model's."""
+        return ProposedUpdate(field="failure_cause", value=self.cause, quote=self.quote)
 
 
-def _sentences(messages: list[str]) -> list[_Sentence]:
+def _sentences(messages: list[str]) -> list[Located]:
     """The recruiter's own sentences: none from a passage pasted with instructions in it."""
-    found: list[_Sentence] = []
+    found: list[Located] = []
     for index, text in enumerate(messages):
         pasted = untrusted_spans(text)
         for match in _SENTENCE.finditer(text):
             stripped = match.group().strip()
             if stripped and not overlaps(match.span(), pasted):
                 start = match.start() + match.group().index(stripped)
-                found.append(_Sentence(index, start, start + len(stripped), stripped))
+                found.append(Located(index, start, start + len(stripped), stripped))
     return found
 
 
-def _what_was_owned(owning: _Sentence, sentences: list[_Sentence], messages: list[str]) -> str:
+def _what_was_owned(owning: Located, sentences: list[Located], messages: list[str]) -> str:
     """The owning sentence, and the next one in its message (or else the one before) when it says
     nothing but that it was ours ("and that one's on me. I read ...", "... my bad"): the quote must show
     what was missed."""
-    rest = _OWNING.sub(" ", owning.text)
-    if len(re.findall(r"[a-z0-9]+", rest, re.IGNORECASE)) >= 3:
+    if len(words(_OWNING.sub(" ", owning.text))) >= 3:
         return owning.text
-    same = [s for s in sentences if s.message == owning.message]
+    same = [s for s in sentences if s.message_index == owning.message_index]
     after = [s for s in same if s.start >= owning.end]
     before = [s for s in same if s.end <= owning.start]
+    text = messages[owning.message_index]
     if after:
-        return messages[owning.message][owning.start:after[0].end]
+        return text[owning.start:after[0].end]
     if before:
-        return messages[owning.message][before[-1].start:owning.end]
+        return text[before[-1].start:owning.end]
     return owning.text
 
 

@@ -281,22 +281,18 @@ def _apply_one(
                 return "names no notice period"
         value = common_notice(notice) or notice
     if spec.kind is Kind.TEXT_LIST:
+        clause = clause_of(located, messages)
         if not batch.typed:
             candidate = record.value("candidate_name")
-            clause = clause_of(located, messages)
             where = placed(spec.name, str(value), record.kind, batch.transcript.people,
                            candidate if isinstance(candidate, str) else None,
                            lead=messages[located.message_index][clause.start:located.start])
             spec, value = SPECS_BY_KEY[where.field], where.text
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
-        if not batch.typed and (reason := _no_point_of_its_own(str(value))):
+        if not batch.typed and (
+                reason := _no_point_of_its_own(str(value)) or _our_own_mistake(record, spec.name, clause.text)):
             return reason
-        if not batch.typed and record.kind == "client" and spec.name in _THE_CLIENTS_VIEW and owns_the_failure(
-                clause_of(located, messages).text):
-            # "should have screened her harder on QOF" is our mistake, not the client's concern: it is
-            # what the failure cause rests on (assistant/conversation/diagnosis.py).
-            return "your own account of what went wrong"
         _append(record, spec.name, value, quote, result)
         return None
 
@@ -437,6 +433,14 @@ def _no_point_of_its_own(item: str) -> str | None:
     return None
 
 
+def _our_own_mistake(record: Record, field: str, clause: str) -> str | None:
+    """Why a client-side judgement is not the client's: "should have screened her harder on QOF" is our
+    mistake, and what the failure cause rests on (assistant/conversation/diagnosis.py)."""
+    if record.kind == "client" and field in _THE_CLIENTS_VIEW and owns_the_failure(clause):
+        return "your own account of what went wrong"
+    return None
+
+
 def _flag(record: Record, remark: Located, messages: list[str], result: GateResult) -> None:
     flags = record.fields.get("compliance_flags")
     if flags and same_remark(remark, flags.evidence, messages):
@@ -462,8 +466,7 @@ def cause_from_own_account(record: Record, messages: list[str], result: GateResu
         return
     own = recruiters_own_failure(messages)
     if own is not None:
-        found = apply_updates(
-            record, [ProposedUpdate(field="failure_cause", value=own.cause, quote=own.quote)], messages, turn=True)
+        found = apply_updates(record, [own.update()], messages, turn=True)
         result.applied.extend(found.applied)
         result.rejected.extend(found.rejected)
 

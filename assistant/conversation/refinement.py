@@ -156,7 +156,7 @@ def apply_refinement(
     transcript = Transcript.of(messages)
     before = set(record.fields)
     own = recruiters_own_failure(messages) if record.kind == "client" else None
-    owned = None if own is None else ProposedUpdate(field="failure_cause", value=own.cause, quote=own.quote)
+    owned = None if own is None else own.update()
     if owned is not None:
         proposed = [update for update in proposed if update.field != "failure_cause"] + [owned]
     # One at a time, so that a second proposal for a field the first one just filled counts as known;

@@ -124,10 +124,10 @@ def _quoted(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _utterance(located: Located, messages: list[str]) -> tuple[int, int] | None:
-    """The quoted words a remark lies within, if it does: one speaker's one utterance."""
-    return next((span for span in _quoted(messages[located.message_index])
-                 if span[0] <= located.start and located.end <= span[1]), None)
+def _utterance(located: Located, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Of its message's `quoted` spans, the one a remark lies within, if any: one speaker's one
+    utterance."""
+    return next((span for span in quoted if span[0] <= located.start and located.end <= span[1]), None)
 
 
 def same_remark(located: Located, evidence: list[str], messages: list[str]) -> bool:
@@ -140,7 +140,8 @@ def same_remark(located: Located, evidence: list[str], messages: list[str]) -> b
     two flags even on the same characteristic."""
     named: set[str] = set()
     in_utterance: set[str] = set()
-    utterance = _utterance(located, messages)
+    quoted = _quoted(messages[located.message_index])
+    utterance = _utterance(located, quoted)
     for quote in evidence:
         seen = locate(quote, messages)
         if seen is None:
@@ -150,7 +151,7 @@ def same_remark(located: Located, evidence: list[str], messages: list[str]) -> b
             return True
         found = characteristics_in(seen.text)
         named.update(found)
-        if here and utterance is not None and _utterance(seen, messages) == utterance:
+        if here and utterance is not None and _utterance(seen, quoted) == utterance:
             in_utterance.update(found)
     found = characteristics_in(located.text)
     if not found:
