@@ -82,6 +82,12 @@ _PERSON = (r"(?:guys?|lads?|girls?|wom[ae]n|m[ae]n|lad(?:y|ies)|chaps?|blokes?|f
            r"candidates?|applicants?|workers?|staff|famil(?:y|ies)|hires?|colleagues?|trades(?:men|women|people)?|"
            r"crew|workforce|employees?|folks?)")
 _AGE_ADJ = r"(?:energetic|dynamic|hungry|vibrant|enthusiastic|fresh|ambitious|fun|lively)"
+_AN_AGE = r"(?:1[6-9]|[2-7]\d)(?!\s*(?:k\b|%|percent|grand|:|\.\d|mins?\b|minutes|hours|days|weeks|months|miles|km))"
+_ABOUT = (r"(?:only|nearly|almost|just|barely|about|around|like|over|under|probably|maybe|at least|pushing|"
+          r"well over|getting on for)")
+# Pay in the rest of the sentence ("he's 60 and wants 70k", "at 55, she'd take the base"): not an age.
+_NO_MONEY_AFTER = (r"(?![^.;!?]*(?:\d\s*k\b|[£$€]|\bgrand\b|\bbase\b|\bsalary\b|\bpackage\b|\bpay\b|"
+                   r"\bbonus\b|\bday rate\b|\bOTE\b))")
 _DECADES = r"(?:20s|30s|40s|50s|60s|twenties|thirties|forties|fifties|sixties)"
 _ETHNIC = r"(?:asian|black|white|brown|mixed[- ]race|afro-caribbean|arab|oriental|gypsy|travell?er|roma)"
 _NATIONAL = (r"(?:polish|romanian|bulgarian|lithuanian|latvian|eastern european|indian|pakistani|bangladeshi|"
@@ -117,6 +123,18 @@ PROTECTED: tuple[Pattern, ...] = (
        rf"|\bin (?:his|her|their) (?:early |mid[- ]?|late )?{_DECADES}\b"
        r"|\b(?:twenty|thirty|forty|fifty|sixty)[- ]something\b|\bover[- ](?:40|50|60)s\b"
        r"|\b(?:must be|should be|ideally|preferably|aged) (?:under|over|below|above) \d{2}\b"),
+    # An age given as a bare number: "she's only 24", "he's 58 so...", "58yo", "turning 50 next year",
+    # "at 58 he won't want to learn a new system". Recruiters also give pay as bare numbers ("he's at
+    # 60", "came in at 58", "at 65 she'd move"), so "at" a number is an age only where it opens a
+    # sentence on the person other than as a condition, or ends a phrase about learning or starting
+    # again; money words in the sentence rule all of these out.
+    _p("age", rf"\b(?:s?he|they)(?:'s|'re| is| are| was| were)(?: {_ABOUT})? {_AN_AGE}(?:-?ish)?"
+       rf"(?=\s*(?:[.,;:!?)]|$|(?:and|so|but|or|now|years?|yrs?)\b)){_NO_MONEY_AFTER}"
+       rf"|\b{_AN_AGE} ?(?:yo|y/o|y\.o\.)(?!\w)|\b{_AN_AGE}(?:st|nd|rd|th) birthday\b"
+       rf"|\bturn(?:s|ed|ing)? {_AN_AGE}(?=\s*(?:[.,;:!?)]|$|(?:next|this|soon|in|last|and|so)\b)){_NO_MONEY_AFTER}"
+       rf"|(?:^|[.!?]\s+|\band\s+|\bbut\s+)at {_AN_AGE},? (?:s?he|they|you)\b(?!'d|'ll| would| will){_NO_MONEY_AFTER}"
+       rf"|\b(?:learn(?:ing)?|retrain(?:ing)?|start(?:ing)? (?:again|over|afresh)|chang(?:e|ing) careers?)"
+       rf"\b[^.;!?\d£$€]{{0,40}}\bat {_AN_AGE}\b{_NO_MONEY_AFTER}"),
     _p("age", r"\b(?:millennials?|boomers?|gen[- ]?[zy]|generation [xyz]|zoomers?|(?:younger|older) generation)\b"),
     _p("age", rf"\b(?:older|younger) (?:{_PERSON}|members? of staff)\b"),
     # Guessing an age from someone's looks: "you look about 19", "looks barely 25".
@@ -131,7 +149,7 @@ PROTECTED: tuple[Pattern, ...] = (
        after=r"(?:\s*(?:and|&|/)\s*paternity)?\s*(?:cover|contract|role|position|post|fixed[- ]term|pay|polic(?:y|ies)|"
              r"package|scheme|benefits?|support|leave (?:policy|pay|scheme|package))\b"),
     _p("pregnancy", r"\b(?:start(?:s|ing|ed)?|hav(?:e|ing)|had|plan(?:s|ning)?(?: for)?|want(?:s|ing)?|thinking about)"
-       r" (?:a|another|more|any more|a second) (?:family|baby|babies|kids|children|child)\b"
+       r" ['‘’\"“”]?(?:a|another|more|any more|a second)['‘’\"“”]? (?:family|baby|babies|kids|children|child)\b"
        r"|\bfamily (?:plans|planning|commitments|responsibilities|circumstances|situation)\b|\byoung family\b"),
     _p("pregnancy", r"\b(?:her|his|their|your|any|more|young|small|little|two|three|four|[2-4]|no|many|grown-up|has|"
        r"have|had|having|want|wants|wanting) (?:kids|children|child|baby|babies|toddlers?|little ones?)\b"),

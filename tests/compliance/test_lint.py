@@ -51,6 +51,35 @@ def test_words_containing_age_are_not_age(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "The MD said she's only 27, so give it a couple of years.",
+    "He's 63 and the client asked how long he plans to stay.",
+    "they're pushing 60 and he thinks the night shifts would be a lot",
+    "52yo, the head of ops reckons too set to change",
+    "She's turning 40 next month and wants something closer to home.",
+    "At 61 she won't want to pick up a new ERP, the FD said.",
+    "The partner doubted he'd be keen on retraining in cloud at 59.",
+])
+def test_an_age_given_as_a_number_is_age(text: str) -> None:
+    assert [f for f in lint(text) if f.rule == "protected.age"]
+
+
+@pytest.mark.parametrize("text", [
+    "He's 60 and wants 70k to move.",
+    "She's at 55 now, asking for 62.",
+    "They came in at 58.",
+    "At 65 she'd move tomorrow.",
+    "He's 30 minutes from the Leeds site.",
+    "She's 95% sure about the offer.",
+    "They're 12 weeks from go-live.",
+    "He's 45 on base plus a car allowance.",
+    "Can we turn 20 CVs around by Friday?",
+    "She's 50/50 on the counter-offer.",
+])
+def test_a_number_that_is_pay_time_or_a_count_is_not_age(text: str) -> None:
+    assert [f for f in lint(text) if f.rule == "protected.age"] == []
+
+
+@pytest.mark.parametrize("text", [
     "This is a 12-month maternity cover contract.",
     "Benefits include enhanced maternity and paternity pay and childcare vouchers.",
     "Christian Holt has accepted the offer.",
@@ -119,13 +148,13 @@ def test_record_flags_find_most_labelled_remarks_of_the_extraction_set() -> None
             remarks.append((labels.split(" + "), remark))
     assert len(remarks) >= 15
     exact = sum(characteristics_in(remark) == labels for labels, remark in remarks)
-    assert exact / len(remarks) >= 0.85  # measured 16 of 18 (0.889)
+    assert exact / len(remarks) >= 0.9  # measured 20 of 20
 
 
 # Measured with `python -m evals.lint` (overall micro figures); the gate allows 0.05 below them.
 MEASURED = {
-    "sentences": {"precision": 0.990, "recall": 0.990, "f1": 0.990},
-    "holdout": {"precision": 0.879, "recall": 0.592, "f1": 0.707},
+    "sentences": {"precision": 0.990, "recall": 1.000, "f1": 0.995},
+    "holdout": {"precision": 0.882, "recall": 0.612, "f1": 0.723},
 }
 
 
