@@ -23,6 +23,17 @@ from assistant.core import Located, ProposedUpdate, words
 
 MISJUDGED_FIT = "recruiter_misjudged_fit"
 BRIEF_NOT_QUALIFIED = "brief_not_qualified"
+CHANGED_REQUIREMENTS = "client_changed_requirements"
+
+# What the client wants, or that it moved: the least a quote for "the client changed the requirements"
+# has to speak of ("since the restructure they need...", "they've pivoted", "moved the goalposts").
+# Silence ("they've gone quiet on the other roles") says nothing about what they want.
+_WANTS_OR_CHANGE = re.compile(
+    r"\b(?:chang\w*|pivot\w*|restructur\w*|reorg\w*|merg\w*|shift\w*|moved|goal\s*posts?|now|since|no\s+longer|"
+    r"any\s*more|instead|different|new|added|scope|rethink|rethought|after\s+all|decided|want\w*|need\w*|"
+    r"looking\s+for|requir\w*|brief|spec|jd|role)\b",
+    re.IGNORECASE,
+)
 
 # A sentence ends at a full stop, question or exclamation mark before a space, or at a line break.
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$))?")
@@ -86,6 +97,13 @@ def _what_was_owned(owning: Located, sentences: list[Located], messages: list[st
     if before:
         return text[before[-1].start:owning.end]
     return owning.text
+
+
+def supports_the_cause(cause: str, quote: str) -> bool:
+    """Whether a quote can carry the cause given: a change of requirements needs words about what the
+    client wants or that it changed. The other causes are read by the model or from the recruiter
+    owning the failure (above)."""
+    return cause != CHANGED_REQUIREMENTS or bool(_WANTS_OR_CHANGE.search(quote))
 
 
 def owns_the_failure(text: str) -> bool:

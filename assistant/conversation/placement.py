@@ -11,6 +11,8 @@ was far longer than advertised" as a concern. Who does what in the clause settle
 - on the candidate side, a topic the candidate struggled with or lacks ("got tripped up on X", "never
   used their ATS") is a weak area, whether filed as a concern or a red flag; and a weak area that is a
   worry about what the move asks (the commute, travel, hours) is a concern.
+On the client side, a "requirement change" that says what the candidate is, has or did ("she's only
+used a vendor for it") is the client's concern about the candidate.
 What is to happen in the days ahead ("they'll come back to me by thursday") is a next step, wherever
 it was filed. A remark about the candidate ("they loved her", "HM said he'd fit in") stays where the
 model put it, and so does what the client wants or offers.
@@ -103,6 +105,17 @@ _THE_MOVE = re.compile(
     r"\b(?:commut\w*|travel\w*|relocat\w*|on-?call|shifts?|hours|nights?|weekends?|drive|driving)\b",
     re.IGNORECASE,
 )
+# On the client side, a clause that says what the candidate is, has or did ("she's only used a vendor
+# for it", "he got 2/5 on negotiation") is the client's view of the candidate, not a change to the role.
+# Not when the subject goes on to report ("she admitted the brief is out of date": the client speaking)
+# or to say what the job will ask ("she'd need to be on site 5 days"); "they" is the client.
+_THE_CANDIDATE_IS = re.compile(
+    r"^(?:(?:and|but|so|also|tbh|plus)\s+)*(?:she|he|the\s+candidate|(?P<name>[a-z][a-z'-]+))"
+    r"(?:'s|\u2019s|\s+(?:is|was|has|hasn'?t|had|hadn'?t|only|never|just|got|scored|lacks|struggled|"
+    r"doesn'?t|didn'?t|can'?t|couldn'?t|isn'?t|wasn'?t|used|knows|knew))\b(?!\s+(?:to|got\s+to|been\s+asked))",
+    re.IGNORECASE,
+)
+_REQUIREMENTS = "requirement_changes"
 # The candidate's own employer is not an interviewer: "his boss is talking about a counter-offer".
 _THE_CANDIDATES_OWN = {"boss", "current", "old", "previous", "former", "existing", "his", "her"}
 _NEGATION = {"nothing", "barely", "hardly", "never", "didnt", "didn", "not", "no", "little"}
@@ -121,6 +134,8 @@ def placed(field: str, item: str, side: str, people: set[str], candidate: str | 
     the item's clause before it, when the model quoted only the topic of "the HM kept asking about ..."."""
     if field in _MISFILED_NEXT and _SAYS_WHAT_NEXT.search(item) and _SOON.search(item):
         return Placed(_NEXT, item)
+    if side == "client" and field == _REQUIREMENTS and _of_the_candidate(item, candidate):
+        return Placed(_WORRIES, item)
     asking = field in _JUDGEMENTS or (side == "candidate" and field == _PROCESS)
     if not asking:
         return Placed(field, item)
@@ -180,3 +195,12 @@ def _about_the_candidate(text: str, candidate: str | None) -> bool:
         return True
     names = set(words(normalise(candidate))) if candidate else set()
     return bool(said & names)
+
+
+def _of_the_candidate(item: str, candidate: str | None) -> bool:
+    """Whether an item opens by saying what the candidate is, has or did."""
+    said = _THE_CANDIDATE_IS.match(item.strip(" '\"\u2018\u2019"))
+    if said is None:
+        return False
+    name = said.group("name")
+    return name is None or bool(candidate) and name.lower() in words(normalise(candidate or ""))

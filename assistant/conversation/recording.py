@@ -11,8 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.compliance import JUDGEMENT_FIELDS, flag_for
-from assistant.conversation.client_relationship import speaks_of_our_dealings
-from assistant.conversation.diagnosis import owns_the_failure, recruiters_own_failure
+from assistant.conversation.client_relationship import (
+    our_reading,
+    speaks_of_our_dealings,
+    towards_us,
+    we_told_them,
+)
+from assistant.conversation.diagnosis import owns_the_failure, recruiters_own_failure, supports_the_cause
 from assistant.conversation.people import client_people, is_a_role, is_client_person
 from assistant.conversation.placement import placed
 from assistant.conversation.points import Item, restatements
@@ -291,11 +296,15 @@ def _apply_one(
         if len(str(value).split()) < 2 and len(str(value)) < 8 or _points_elsewhere(str(value)):
             return "too short to mean anything on its own"
         if not batch.typed and (
-                reason := _no_point_of_its_own(str(value)) or _our_own_mistake(record, spec.name, clause.text)):
+                reason := _no_point_of_its_own(str(value)) or _not_the_clients_view(record, spec.name, clause.text)):
             return reason
         _append(record, spec.name, value, quote, result)
         return None
 
+    if spec.name == "decision" and record.kind == "client" and we_told_them(clause_of(located, messages).text):
+        return "what you told them, not their decision"  # "told tasha no, it's not normal"
+    if spec.name == "failure_cause" and not supports_the_cause(str(value), quote):
+        return "the quote says nothing of what the client wants or of a change"
     current = record.fields.get(spec.name)
 
     previous = current.value if current else None
@@ -433,11 +442,21 @@ def _no_point_of_its_own(item: str) -> str | None:
     return None
 
 
-def _our_own_mistake(record: Record, field: str, clause: str) -> str | None:
-    """Why a client-side judgement is not the client's: "should have screened her harder on QOF" is our
-    mistake, and what the failure cause rests on (assistant/conversation/diagnosis.py)."""
-    if record.kind == "client" and field in _THE_CLIENTS_VIEW and owns_the_failure(clause):
+def _not_the_clients_view(record: Record, field: str, clause: str) -> str | None:
+    """Why a client-side judgement is not the client's (None when it may be): "should have screened her
+    harder on QOF" is our mistake, and what the failure cause rests on (assistant/conversation/diagnosis.py);
+    "i pointed out that's not a reason" is what we told them; "feels like we're being frozen out" is how
+    they deal with us, which is the relationship risk's, not a view of the candidate."""
+    if record.kind != "client" or field not in _THE_CLIENTS_VIEW:
+        return None
+    if owns_the_failure(clause):
         return "your own account of what went wrong"
+    if we_told_them(clause):
+        return "what you told them, not their view"
+    if our_reading(clause):
+        return "your own reading of the candidate, not the client's"
+    if towards_us(clause):
+        return "how the client deals with us, not a view of the candidate"
     return None
 
 

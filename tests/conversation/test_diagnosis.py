@@ -68,3 +68,16 @@ def test_the_recruiters_own_mistake_is_not_kept_as_the_clients_concern() -> None
         ProposedUpdate(field="concerns", value="", quote="should have screened her harder on that"),
     ], [message], typed=True)
     assert typed.rejected == [] and len(record.value("concerns")) == 2
+
+
+def test_a_change_of_requirements_needs_words_about_what_the_client_wants() -> None:
+    message = "they've stopped answering on the other roles too. and since the merger they need SAP as well"
+    record = Record(kind="client")
+    result = apply_updates(record, [ProposedUpdate(field="failure_cause", value="client_changed_requirements",
+                                                   quote="they've stopped answering on the other roles too")],
+                           [message])
+    assert record.value("failure_cause") is None
+    assert [r.reason for r in result.rejected] == ["the quote says nothing of what the client wants or of a change"]
+    apply_updates(record, [ProposedUpdate(field="failure_cause", value="client_changed_requirements",
+                                          quote="since the merger they need SAP as well")], [message])
+    assert record.value("failure_cause") == "client_changed_requirements"

@@ -143,3 +143,17 @@ def test_a_topic_the_candidate_struggled_with_is_a_weak_area_and_a_worry_about_t
     client = Record(kind="client")
     apply_updates(client, [_item("concerns", "he got caught out on IFRS 17 transition")], [message])
     assert _values(client, "concerns") == ["he got caught out on IFRS 17 transition"]
+
+
+def test_on_the_client_side_what_the_candidate_is_or_did_is_a_concern_not_a_requirement() -> None:
+    assert placed("requirement_changes", "she's only ever used an outsourced payroll", "client", set(),
+                  "Mina Rao").field == "concerns"
+    assert placed("requirement_changes", "mina got 2/5 on the stakeholder exercise", "client", set(),
+                  "Mina Rao").field == "concerns"
+    # The client speaking, what the job will ask, and what the client wants stay requirements.
+    for item in ("she admitted the spec we had is a year old", "she'd need to be in Leeds 3 days a week",
+                 "they only want people who have run a payroll migration", "jo's only taking ACCA qualified"):
+        assert placed("requirement_changes", item, "client", set(), "Mina Rao").field == "requirement_changes"
+    # On the candidate side the candidate's doubts are theirs to weigh, and stay where they were filed.
+    assert placed("requirement_changes", "she's only used an outsourced payroll", "candidate", set(),
+                  "Mina Rao").field == "requirement_changes"
