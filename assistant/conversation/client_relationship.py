@@ -62,14 +62,19 @@ _OUR_READING = re.compile(
 )
 
 
+def _opening(clause: str) -> str:
+    """The clause from its first word: both checks below read how it opens."""
+    return clause.strip(" \t\n-,;:.'\"")
+
+
 def we_told_them(clause: str) -> bool:
     """Whether a clause is the recruiter's own words to the client."""
-    return bool(_WE_TOLD_THEM.match(clause.strip(" \t\n-,;:.'\"")))
+    return bool(_WE_TOLD_THEM.match(_opening(clause)))
 
 
 def our_reading(clause: str) -> bool:
     """Whether a clause is the recruiter's own reading of the candidate's record."""
-    return bool(_OUR_READING.match(clause.strip(" \t\n-,;:.'\"")))
+    return bool(_OUR_READING.match(_opening(clause)))
 
 
 def towards_us(clause: str) -> bool:

@@ -189,12 +189,14 @@ def _subject(text: str, people: set[str]) -> tuple[str | None, str]:
     return None, text
 
 
+def _names(candidate: str | None) -> set[str]:
+    """The words of the candidate's recorded name."""
+    return set(words(normalise(candidate))) if candidate else set()
+
+
 def _about_the_candidate(text: str, candidate: str | None) -> bool:
     said = set(words(text))
-    if said & _CANDIDATE_WORDS:
-        return True
-    names = set(words(normalise(candidate))) if candidate else set()
-    return bool(said & names)
+    return bool(said & _CANDIDATE_WORDS or said & _names(candidate))
 
 
 def _of_the_candidate(item: str, candidate: str | None) -> bool:
@@ -203,4 +205,4 @@ def _of_the_candidate(item: str, candidate: str | None) -> bool:
     if said is None:
         return False
     name = said.group("name")
-    return name is None or bool(candidate) and name.lower() in words(normalise(candidate or ""))
+    return name is None or name.lower() in _names(candidate)

@@ -445,8 +445,9 @@ def _no_point_of_its_own(item: str) -> str | None:
 def _not_the_clients_view(record: Record, field: str, clause: str) -> str | None:
     """Why a client-side judgement is not the client's (None when it may be): "should have screened her
     harder on QOF" is our mistake, and what the failure cause rests on (assistant/conversation/diagnosis.py);
-    "i pointed out that's not a reason" is what we told them; "feels like we're being frozen out" is how
-    they deal with us, which is the relationship risk's, not a view of the candidate."""
+    "i pointed out that's not a reason" is what we told them; "read her team lead role as line
+    management" is our own reading; "feels like we're being frozen out" is how they deal with us, which
+    is the relationship risk's, not a view of the candidate."""
     if record.kind != "client" or field not in _THE_CLIENTS_VIEW:
         return None
     if owns_the_failure(clause):
